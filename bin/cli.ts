@@ -1,0 +1,37 @@
+import { Command, CommanderError } from 'commander';
+import { exitCodeOf } from '../contract/errors.ts';
+import { registerCommands } from './commands/index.ts';
+
+/** Builds the `sim` program. Each subcommand lives in `bin/commands/<name>.ts`. */
+export function buildProgram(): Command {
+  const program = new Command('sim')
+    .description('ecom-sim: a deterministic e-commerce shop simulator and dbt-style warehouse builder (DuckDB locally, BigQuery for the real run).')
+    .option('--verbose', 'print stack traces and engine details on errors')
+    .showHelpAfterError('(run `sim --help` for usage)')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  registerCommands(program);
+  return program;
+}
+
+/** Runs the CLI and returns the exit code (0 ok, 1 tests failed, 2 bad input, 3 engine error). */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // commander already printed its message; help and version exit 0.
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    const verbose = argv.includes('--verbose');
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`error: ${message}\n`);
+    const hint = (error as { hint?: string })?.hint;
+    if (hint) process.stderr.write(`hint: ${hint}\n`);
+    if (verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    else if (exitCodeOf(error) === 3) process.stderr.write('(run with --verbose for details)\n');
+    return exitCodeOf(error);
+  }
+}

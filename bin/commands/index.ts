@@ -1,0 +1,13 @@
+import type { Command } from 'commander';
+
+/**
+ * Every subcommand registers itself here. Keep one file per command in this folder; a command
+ * parses flags and calls into simulator/, warehouse/ or orchestrator/ — no business logic here.
+ */
+const registrations: Array<(program: Command) => void> = [
+  // (commands are added here, one import each)
+];
+
+export function registerCommands(program: Command): void {
+  for (const register of registrations) register(program);
+}

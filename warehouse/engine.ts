@@ -1,0 +1,70 @@
+import type { LandingBatch } from '../contract/batch.ts';
+import type { TableContract } from '../contract/types.ts';
+import type { Dialect } from './dialect.ts';
+
+/** A row as returned by `Engine.query`: plain JS values (bigint-free: INT64 as number, NUMERIC as number, TIMESTAMP as ISO string 'YYYY-MM-DDTHH:MM:SS.ffffffZ', DATE as 'YYYY-MM-DD'). */
+export type Row = Record<string, string | number | boolean | null>;
+
+export interface RelationInfo {
+  schema: string;
+  name: string;
+  kind: 'table' | 'view';
+}
+
+export interface ColumnInfo {
+  name: string;
+  /** The engine's own type name (e.g. BIGINT, DECIMAL(18,2), INT64). */
+  dataType: string;
+}
+
+export interface ExecuteResult {
+  /** Rows changed by DML, when the engine reports it. */
+  rowsAffected?: number;
+}
+
+/**
+ * Writes one landing run. Tables are filled through `append`, and become visible together
+ * on `commit`: until then the previous landing stays intact and readable. `abort` (or a crash)
+ * leaves the previous landing as it was.
+ */
+export interface LandingWriter {
+  append(batch: LandingBatch): Promise<void>;
+  commit(): Promise<void>;
+  abort(): Promise<void>;
+}
+
+/**
+ * One warehouse behind a small interface (the Kysely pattern): what differs between engines
+ * in SQL lives in `dialect`, what differs in I/O lives behind these methods.
+ */
+export interface Engine {
+  readonly dialect: Dialect;
+  /** Runs a statement (DDL or DML). */
+  execute(sql: string, options?: StatementOptions): Promise<ExecuteResult>;
+  /** Runs a query and returns its rows. */
+  query(sql: string, options?: StatementOptions): Promise<Row[]>;
+  /** Creates the schema (DuckDB) or dataset (BigQuery) if it does not exist. */
+  ensureSchema(schema: string): Promise<void>;
+  /** Starts an atomic landing of the given tables into `schema`. */
+  openLanding(schema: string, tables: readonly TableContract[]): Promise<LandingWriter>;
+  listRelations(schema?: string): Promise<RelationInfo[]>;
+  listColumns(schema: string, name: string): Promise<ColumnInfo[]>;
+  close(): Promise<void>;
+}
+
+export interface StatementOptions {
+  /** A stable name for the statement (node id), used for job ids and labels where the engine has them. */
+  label?: string;
+}
+
+/** Raised for engine or network failures (exit code 3), as opposed to bad input (exit code 2). */
+export class EngineError extends Error {
+  constructor(
+    message: string,
+    readonly sql?: string,
+    readonly transient = false,
+  ) {
+    super(message);
+    this.name = 'EngineError';
+  }
+}
