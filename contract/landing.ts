@@ -105,3 +105,19 @@ export function landingTable(name: string): TableContract {
   if (!table) throw new Error(`unknown landing table '${name}' (known: ${LANDING_TABLES.map((t) => t.name).join(', ')})`);
   return table;
 }
+
+/**
+ * Run metadata landed with (and atomically beside) the data tables: the effective scenario of
+ * the landing, as key/value strings (seed, start_date, end_date, as_of, scale, digests as JSON).
+ * `sim build` reads it so that models see the scenario's dates (`var('as_of')`) without the
+ * scenario flags being repeated, and never the wall clock.
+ */
+export const landingMeta: TableContract = {
+  name: '_sim_meta',
+  description: 'Scenario and digests of the current landing (key/value).',
+  primaryKey: ['key'],
+  columns: [
+    { name: 'key', type: 'STRING', nullable: false, description: 'Setting name, e.g. as_of.' },
+    { name: 'value', type: 'STRING', nullable: false, description: 'Setting value as text (JSON for structured values).' },
+  ],
+};
