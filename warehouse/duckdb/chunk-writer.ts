@@ -1,0 +1,200 @@
+import bindings from '@duckdb/node-bindings';
+import { DuckDBDataChunk, type DuckDBAppender } from '@duckdb/node-api';
+import { NULL_ENUM_CODE, type ColumnData, type LandingBatch } from '../../contract/batch.ts';
+import type { ColumnContract, TableContract } from '../../contract/types.ts';
+
+/**
+ * Appends landing batches to one DuckDB table through data chunks. Fixed-width columns are
+ * converted into a reusable typed array in the vector's physical layout and copied with one
+ * memcpy per column per chunk (`copy_data_to_vector`); NULLs go into the validity mask the same
+ * way. Only free-text strings cost a native call per value. Measured in
+ * shared/reference/perf_baselines.md: about 3.5 M rows/s for an all fixed-width table, 10-25x
+ * the appender's per-value API.
+ */
+const CHUNK = bindings.vector_size();
+const TWO_32 = 4294967296;
+
+type ColumnWriter = (source: ColumnData, from: number, n: number, vector: bindings.Vector) => void;
+
+export class ChunkWriter {
+  private readonly chunk: DuckDBDataChunk;
+  private readonly writers: ColumnWriter[];
+  rowsWritten = 0;
+
+  constructor(
+    private readonly table: TableContract,
+    private readonly appender: DuckDBAppender,
+  ) {
+    const types = Array.from({ length: appender.columnCount }, (_, c) => appender.columnType(c));
+    if (types.length !== table.columns.length) {
+      throw new Error(`landing table ${table.name}: the DuckDB table has ${types.length} columns, the contract ${table.columns.length}`);
+    }
+    this.chunk = DuckDBDataChunk.create(types);
+    this.writers = table.columns.map(columnWriter);
+  }
+
+  append(batch: LandingBatch): void {
+    if (batch.table.name !== this.table.name) throw new Error(`batch for ${batch.table.name} appended to ${this.table.name}`);
+    if (batch.columns.length !== this.writers.length) {
+      throw new Error(`batch for ${batch.table.name} has ${batch.columns.length} columns, the contract ${this.writers.length}`);
+    }
+    for (let from = 0; from < batch.rowCount; from += CHUNK) {
+      const n = Math.min(CHUNK, batch.rowCount - from);
+      this.chunk.reset();
+      this.chunk.rowCount = n;
+      for (let c = 0; c < this.writers.length; c++) {
+        this.writers[c](batch.columns[c], from, n, bindings.data_chunk_get_vector(this.chunk.chunk, c));
+      }
+      this.appender.appendDataChunk(this.chunk);
+      this.rowsWritten += n;
+    }
+  }
+}
+
+/** Validity bitmask for one chunk: bit i of byte i>>3 set = row i is valid (DuckDB's layout, little-endian). */
+class Validity {
+  private readonly bits = new Uint8Array(CHUNK / 8);
+  private hasNull = false;
+
+  reset(): void {
+    if (this.hasNull) this.bits.fill(0xff);
+    this.hasNull = false;
+  }
+  setNull(row: number): void {
+    if (!this.hasNull) {
+      this.bits.fill(0xff);
+      this.hasNull = true;
+    }
+    this.bits[row >> 3] &= ~(1 << (row & 7));
+  }
+  writeTo(vector: bindings.Vector, n: number): void {
+    if (!this.hasNull) return;
+    bindings.vector_ensure_validity_writable(vector);
+    bindings.copy_data_to_vector_validity(vector, 0, this.bits.buffer, 0, Math.ceil(n / 8));
+  }
+}
+
+function columnWriter(col: ColumnContract): ColumnWriter {
+  switch (col.type) {
+    case 'INT64':
+    case 'TIMESTAMP':
+      return int64Writer(col, false);
+    case 'NUMERIC':
+      return int64Writer(col, true);
+    case 'DATE':
+      return int32Writer(col);
+    case 'BOOL':
+      return boolWriter(col);
+    case 'FLOAT64':
+      return float64Writer(col);
+    case 'STRING':
+      return col.enumValues ? enumWriter(col) : stringWriter(col);
+  }
+}
+
+function expect<T>(col: ColumnContract, source: ColumnData, kind: new (...args: never[]) => T): T {
+  if (!(source instanceof kind)) throw new Error(`column ${col.name} (${col.type}): expected a ${kind.name} in the batch`);
+  return source;
+}
+
+/** INT64, TIMESTAMP (microseconds) and NUMERIC (scaled integer) are all int64 in the vector. */
+function int64Writer(col: ColumnContract, round: boolean): ColumnWriter {
+  // int64 as (low, high) int32 pairs: exact for |v| < 2^53 and two's complement for negatives.
+  const out = new Int32Array(CHUNK * 2);
+  const validity = new Validity();
+  return (source, from, n, vector) => {
+    const values = expect(col, source, Float64Array);
+    validity.reset();
+    for (let j = 0; j < n; j++) {
+      let v = values[from + j];
+      if (v !== v) {
+        validity.setNull(j);
+        v = 0;
+      } else if (round) v = Math.round(v);
+      const high = Math.floor(v / TWO_32);
+      out[2 * j] = (v - high * TWO_32) | 0;
+      out[2 * j + 1] = high;
+    }
+    bindings.copy_data_to_vector(vector, 0, out.buffer, 0, n * 8);
+    validity.writeTo(vector, n);
+  };
+}
+
+function int32Writer(col: ColumnContract): ColumnWriter {
+  const out = new Int32Array(CHUNK);
+  const validity = new Validity();
+  return (source, from, n, vector) => {
+    const values = expect(col, source, Float64Array);
+    validity.reset();
+    for (let j = 0; j < n; j++) {
+      const v = values[from + j];
+      if (v !== v) {
+        validity.setNull(j);
+        out[j] = 0;
+      } else out[j] = v;
+    }
+    bindings.copy_data_to_vector(vector, 0, out.buffer, 0, n * 4);
+    validity.writeTo(vector, n);
+  };
+}
+
+function boolWriter(col: ColumnContract): ColumnWriter {
+  const out = new Uint8Array(CHUNK);
+  const validity = new Validity();
+  return (source, from, n, vector) => {
+    const values = expect(col, source, Float64Array);
+    validity.reset();
+    for (let j = 0; j < n; j++) {
+      const v = values[from + j];
+      if (v !== v) {
+        validity.setNull(j);
+        out[j] = 0;
+      } else out[j] = v ? 1 : 0;
+    }
+    bindings.copy_data_to_vector(vector, 0, out.buffer, 0, n);
+    validity.writeTo(vector, n);
+  };
+}
+
+function float64Writer(col: ColumnContract): ColumnWriter {
+  const validity = new Validity();
+  return (source, from, n, vector) => {
+    const values = expect(col, source, Float64Array);
+    validity.reset();
+    for (let j = 0; j < n; j++) if (values[from + j] !== values[from + j]) validity.setNull(j);
+    bindings.copy_data_to_vector(vector, 0, values.buffer, values.byteOffset + from * 8, n * 8);
+    validity.writeTo(vector, n);
+  };
+}
+
+/** An ENUM of fewer than 256 values is stored as UTINYINT codes: the batch's codes, copied as they are. */
+function enumWriter(col: ColumnContract): ColumnWriter {
+  const size = col.enumValues!.length;
+  if (size >= NULL_ENUM_CODE) throw new Error(`column ${col.name}: ${size} enum values; the batch encoding allows at most ${NULL_ENUM_CODE - 1}`);
+  const validity = new Validity();
+  return (source, from, n, vector) => {
+    const codes = expect(col, source, Uint8Array);
+    validity.reset();
+    for (let j = 0; j < n; j++) {
+      const code = codes[from + j];
+      if (code === NULL_ENUM_CODE) validity.setNull(j);
+      else if (code >= size) throw new Error(`column ${col.name}: enum code ${code} out of range (${size} values)`);
+    }
+    bindings.copy_data_to_vector(vector, 0, codes.buffer, codes.byteOffset + from, n);
+    validity.writeTo(vector, n);
+  };
+}
+
+function stringWriter(col: ColumnContract): ColumnWriter {
+  const validity = new Validity();
+  return (source, from, n, vector) => {
+    if (!Array.isArray(source)) throw new Error(`column ${col.name} (STRING): expected an array of strings in the batch`);
+    validity.reset();
+    for (let j = 0; j < n; j++) {
+      const s = source[from + j];
+      if (s === null || s === undefined) validity.setNull(j);
+      else bindings.vector_assign_string_element(vector, j, s);
+    }
+    validity.writeTo(vector, n);
+  };
+}

@@ -1,0 +1,145 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { DuckDBConnection, DuckDBInstance, type DuckDBAppender } from '@duckdb/node-api';
+import { InputError } from '../../contract/errors.ts';
+import type { TableContract } from '../../contract/types.ts';
+import { EngineError, type ColumnInfo, type Engine, type ExecuteResult, type LandingWriter, type RelationInfo, type Row } from '../engine.ts';
+import { duckdbDialect } from './dialect.ts';
+import { DuckDBLandingWriter, LOADING_PREFIX } from './landing.ts';
+import { sqlString } from './types.ts';
+import { plainValueConverter } from './values.ts';
+
+/**
+ * The embedded DuckDB warehouse: a file (default `./warehouse.duckdb`) or `:memory:`. One
+ * connection, and statements run one at a time in call order (DuckDB connections are not
+ * re-entrant; callers that fan out still get a consistent order).
+ */
+export class DuckDBEngine implements Engine {
+  readonly dialect = duckdbDialect;
+  private queue: Promise<unknown> = Promise.resolve();
+  private closed = false;
+
+  private constructor(
+    readonly path: string,
+    private readonly instance: DuckDBInstance,
+    private readonly connection: DuckDBConnection,
+  ) {}
+
+  static async open(file: string): Promise<DuckDBEngine> {
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(file);
+    } catch (error) {
+      throw openError(file, error);
+    }
+    const connection = await instance.connect();
+    return new DuckDBEngine(file, instance, connection);
+  }
+
+  execute(sql: string): Promise<ExecuteResult> {
+    return this.serial(sql, async () => {
+      const result = await this.connection.run(sql);
+      return { rowsAffected: result.rowsChanged };
+    });
+  }
+
+  query(sql: string): Promise<Row[]> {
+    return this.serial(sql, async () => {
+      const reader = await this.connection.runAndReadAll(sql);
+      return reader.convertRowObjects(plainValueConverter) as Row[];
+    });
+  }
+
+  async ensureSchema(schema: string): Promise<void> {
+    await this.execute(`CREATE SCHEMA IF NOT EXISTS ${this.dialect.quoteIdentifier(schema)}`);
+  }
+
+  openLanding(schema: string, tables: readonly TableContract[]): Promise<LandingWriter> {
+    return DuckDBLandingWriter.open(
+      {
+        execute: (sql) => this.execute(sql),
+        query: (sql) => this.query(sql),
+        createAppender: (s, t) => this.serial(`appender ${s}.${t}`, () => this.connection.createAppender(t, s)) as Promise<DuckDBAppender>,
+        checkpoint: async () => {
+          if (this.path !== ':memory:') await this.execute('CHECKPOINT');
+        },
+      },
+      schema,
+      tables,
+    );
+  }
+
+  async listRelations(schema?: string): Promise<RelationInfo[]> {
+    const where = schema === undefined ? '' : `AND schema_name = ${sqlString(schema)}`;
+    const rows = await this.query(`
+      SELECT schema_name AS schema, table_name AS name, 'table' AS kind FROM duckdb_tables()
+        WHERE database_name = current_database() AND NOT starts_with(table_name, '${LOADING_PREFIX}') ${where}
+      UNION ALL
+      SELECT schema_name, view_name, 'view' FROM duckdb_views()
+        WHERE database_name = current_database() AND NOT internal ${where}
+      ORDER BY 1, 2`);
+    return rows.map((r) => ({ schema: String(r.schema), name: String(r.name), kind: r.kind === 'view' ? 'view' : 'table' }));
+  }
+
+  async listColumns(schema: string, name: string): Promise<ColumnInfo[]> {
+    const rows = await this.query(`
+      SELECT column_name AS name, data_type AS type FROM duckdb_columns()
+      WHERE database_name = current_database() AND schema_name = ${sqlString(schema)} AND table_name = ${sqlString(name)}
+      ORDER BY column_index`);
+    return rows.map((r) => ({ name: String(r.name), dataType: String(r.type) }));
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.queue.catch(() => undefined);
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+
+  /** Runs `work` after everything queued before it; DuckDB errors become EngineErrors. */
+  private serial<T>(sql: string, work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(async () => {
+      if (this.closed) throw new EngineError('the DuckDB warehouse is closed', sql);
+      try {
+        return await work();
+      } catch (error) {
+        throw engineError(error, sql);
+      }
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+}
+
+/** Opens (creating if needed) a DuckDB warehouse file, or an in-memory one for ':memory:'. */
+export function openDuckDB(file = './warehouse.duckdb'): Promise<DuckDBEngine> {
+  return DuckDBEngine.open(file);
+}
+
+/**
+ * Conflicts between transactions are worth a retry (the pipeline backs off and runs the node
+ * again); everything else (syntax, binder, constraint, I/O) fails the same way again.
+ */
+function engineError(error: unknown, sql: string): EngineError {
+  if (error instanceof EngineError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  const transient = /Transaction ?Context Error|write-write conflict|Conflict on|Could not set lock/i.test(message);
+  return new EngineError(message, sql, transient);
+}
+
+/** Turns the errors of opening a file into one line that says what to do. */
+function openError(file: string, error: unknown): Error {
+  const message = error instanceof Error ? error.message : String(error);
+  const lock = /Could not set lock on file .*Conflicting lock is held in (.*?)(?: \(PID (\d+)\))?\./s.exec(message);
+  if (lock) {
+    const holder = lock[2] ? `process ${lock[2]} (${lock[1]})` : lock[1];
+    return new EngineError(`warehouse ${file} is locked by ${holder}; close that process (another sim run or a DuckDB shell) and try again`);
+  }
+  if (/not a valid DuckDB database file|The file is not a valid DuckDB database/i.test(message)) {
+    return new InputError(`warehouse ${file} is not a DuckDB database file; pass --warehouse with a new path or an existing .duckdb file`);
+  }
+  const dir = path.dirname(path.resolve(file));
+  if (!fs.existsSync(dir)) return new InputError(`warehouse ${file}: directory ${dir} does not exist`);
+  return new EngineError(`cannot open warehouse ${file}: ${message.split('\n')[0]}`);
+}
