@@ -1,0 +1,127 @@
+import type { LogicalType, TableContract } from '../../../contract/types.ts';
+import { bigQueryLanguageOptions } from './language.ts';
+
+/**
+ * The ZetaSQL catalog (a SimpleCatalogProto) that stands in for BigQuery's datasets: the landing
+ * contract's tables, plus each model's output columns as the check walks the DAG.
+ *
+ * BigQuery resolves the same table through several spellings, and the compiled SQL may use any
+ * of them: `landing.orders`, `` `landing`.`orders` ``, `my-project.landing.orders`, or the whole
+ * path in ONE pair of backticks (`` `my-project.landing.orders` ``). ZetaSQL resolves the first
+ * three through nested catalogs but reads the last as a single identifier, so every table is
+ * registered twice: nested (project > dataset > table) and at the root under its dotted names.
+ */
+
+/** A ZetaSQL TypeKind name, e.g. TYPE_INT64. */
+export type TypeKind = string;
+
+export interface CatalogColumn {
+  name: string;
+  typeKind: TypeKind;
+}
+
+export interface CatalogRelation {
+  /** Dataset (schema) name, e.g. `landing` or `staging`. */
+  dataset: string;
+  name: string;
+  columns: readonly CatalogColumn[];
+}
+
+const LOGICAL_TO_TYPE_KIND: Record<LogicalType, TypeKind> = {
+  INT64: 'TYPE_INT64',
+  STRING: 'TYPE_STRING',
+  NUMERIC: 'TYPE_NUMERIC',
+  TIMESTAMP: 'TYPE_TIMESTAMP',
+  DATE: 'TYPE_DATE',
+  BOOL: 'TYPE_BOOL',
+  FLOAT64: 'TYPE_DOUBLE',
+};
+
+/** BigQuery spelling of a ZetaSQL type kind, for messages (TYPE_DOUBLE -> FLOAT64). */
+export function bigQueryTypeName(typeKind: TypeKind): string {
+  const name = typeKind.replace(/^TYPE_/, '');
+  return name === 'DOUBLE' ? 'FLOAT64' : name;
+}
+
+/** The landing contract's table as a catalog relation (BigQuery types, 1:1). */
+export function relationFromContract(dataset: string, table: TableContract): CatalogRelation {
+  return {
+    dataset,
+    name: table.name,
+    columns: table.columns.map((c) => ({ name: c.name, typeKind: LOGICAL_TO_TYPE_KIND[c.type] })),
+  };
+}
+
+interface SimpleColumnProto {
+  name: string;
+  type: { typeKind: TypeKind };
+}
+interface SimpleTableProto {
+  name: string;
+  column: SimpleColumnProto[];
+}
+export interface SimpleCatalogProto {
+  name: string;
+  table?: SimpleTableProto[];
+  catalog?: SimpleCatalogProto[];
+  builtinFunctionOptions?: { languageOptions: unknown };
+}
+
+/**
+ * The relations of a BigQuery project as ZetaSQL sees them. Later `add`s of the same
+ * dataset.name replace earlier ones (a model rebuilt, an incremental target redefined).
+ */
+export class BigQueryCatalog {
+  private readonly relations = new Map<string, CatalogRelation>();
+
+  /** @param project the GCP project id the SQL may qualify tables with (e.g. `my-project`). */
+  constructor(readonly project?: string) {}
+
+  add(relation: CatalogRelation): this {
+    this.relations.set(`${relation.dataset}.${relation.name}`.toLowerCase(), relation);
+    return this;
+  }
+
+  has(dataset: string, name: string): boolean {
+    return this.relations.has(`${dataset}.${name}`.toLowerCase());
+  }
+
+  get(dataset: string, name: string): CatalogRelation | undefined {
+    return this.relations.get(`${dataset}.${name}`.toLowerCase());
+  }
+
+  list(): CatalogRelation[] {
+    return [...this.relations.values()];
+  }
+
+  /**
+   * The names one relation answers to at the catalog root (single identifiers that contain dots):
+   * `dataset.name` and, with a project, `project.dataset.name`.
+   */
+  rootNames(relation: CatalogRelation): string[] {
+    const names = [`${relation.dataset}.${relation.name}`];
+    if (this.project) names.push(`${this.project}.${relation.dataset}.${relation.name}`);
+    return names;
+  }
+
+  /** The SimpleCatalogProto with builtin functions for BigQuery's language options. */
+  toProto(): SimpleCatalogProto {
+    const datasets = new Map<string, SimpleTableProto[]>();
+    const root: SimpleTableProto[] = [];
+    for (const relation of this.relations.values()) {
+      const columns = relation.columns.map((c) => ({ name: c.name, type: { typeKind: c.typeKind } }));
+      if (!datasets.has(relation.dataset)) datasets.set(relation.dataset, []);
+      datasets.get(relation.dataset)!.push({ name: relation.name, column: columns });
+      for (const name of this.rootNames(relation)) root.push({ name, column: columns });
+    }
+    const datasetCatalogs = [...datasets].map(([name, table]) => ({ name, table }));
+    const catalogs: SimpleCatalogProto[] = [...datasetCatalogs];
+    if (this.project) catalogs.push({ name: this.project, catalog: datasetCatalogs });
+    return {
+      name: 'root',
+      table: root,
+      catalog: catalogs,
+      builtinFunctionOptions: { languageOptions: bigQueryLanguageOptions() },
+    };
+  }
+}

@@ -1,0 +1,126 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LANDING_TABLES } from '../../../contract/landing.ts';
+import { BigQueryAnalyzer, ZetaSqlAnalysisError } from './analyzer.ts';
+import { BigQueryCatalog, relationFromContract } from './catalog.ts';
+import { BigQueryEvaluator } from './evaluator.ts';
+import { startZetaSql, zetaSqlAvailable, type ZetaSqlServer } from './server.ts';
+import { decodeNumeric, decodeValue, encodeNumericUnits, encodeTimestampMicros } from './values.ts';
+
+// The package is an optional dependency; CI installs it with `npm ci`. Without it these tests
+// cannot prove anything, so they are reported as skipped rather than passing silently.
+describe.skipIf(!zetaSqlAvailable())('ZetaSQL service wrapper', () => {
+  let server: ZetaSqlServer;
+  let analyzer: BigQueryAnalyzer;
+
+  beforeAll(async () => {
+    server = await startZetaSql();
+    const catalog = new BigQueryCatalog('my-project');
+    for (const table of LANDING_TABLES) catalog.add(relationFromContract('landing', table));
+    analyzer = new BigQueryAnalyzer(server, catalog);
+  });
+  afterAll(async () => {
+    await analyzer?.close();
+    await server?.stop();
+  });
+
+  async function rejection(sql: string): Promise<ZetaSqlAnalysisError> {
+    const error = await analyzer.analyze(sql).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ZetaSqlAnalysisError);
+    return error as ZetaSqlAnalysisError;
+  }
+
+  it('runs the server as our own child process and kills it on stop', async () => {
+    const own = await startZetaSql();
+    expect(own.port).not.toBe(server.port);
+    expect(() => process.kill(own.pid, 0)).not.toThrow();
+    await own.stop();
+    expect(() => process.kill(own.pid, 0)).toThrow();
+    await own.stop(); // idempotent
+    await expect(own.call('formatSql', { sql: 'SELECT 1' })).rejects.toThrow(/exited/);
+  });
+
+  it('resolves landing tables in every BigQuery path form, with contract types', async () => {
+    for (const from of ['landing.orders', '`landing`.`orders`', '`landing.orders`', 'my-project.landing.orders', '`my-project`.`landing`.`orders`', '`my-project.landing.orders`']) {
+      const result = await analyzer.analyze(`SELECT order_id, order_total, order_ts, DATE(order_ts) AS order_date FROM ${from}`);
+      expect(result.columns, from).toEqual([
+        { name: 'order_id', typeKind: 'TYPE_INT64' },
+        { name: 'order_total', typeKind: 'TYPE_NUMERIC' },
+        { name: 'order_ts', typeKind: 'TYPE_TIMESTAMP' },
+        { name: 'order_date', typeKind: 'TYPE_DATE' },
+      ]);
+    }
+  });
+
+  it('accepts the statements the BigQuery materializations send (CTAS with partitioning, MERGE, QUALIFY)', async () => {
+    const ctas = await analyzer.analyze(
+      'CREATE OR REPLACE TABLE `my-project`.`marts`.`fct` PARTITION BY DATE(order_ts) CLUSTER BY customer_id AS\n' +
+        'SELECT customer_id, order_ts FROM landing.orders\nQUALIFY ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY order_ts DESC) = 1',
+    );
+    expect(ctas.kind).toBe('resolvedCreateTableAsSelectStmtNode');
+    expect(ctas.columns.map((c) => c.name)).toEqual(['customer_id', 'order_ts']);
+    const merge = await analyzer.analyze(
+      'MERGE INTO `landing.orders` AS t USING (SELECT * FROM landing.orders) AS s ON t.order_id = s.order_id\n' +
+        'WHEN MATCHED THEN UPDATE SET order_total = s.order_total WHEN NOT MATCHED THEN INSERT ROW',
+    );
+    expect(merge.kind).toBe('resolvedMergeStmtNode');
+  });
+
+  it('rejects DuckDB-isms with the line and column of the offending token', async () => {
+    const cast = await rejection('SELECT\n  order_ts::date AS d\nFROM landing.orders');
+    expect([cast.line, cast.column]).toEqual([2, 11]);
+    expect(cast.message).toMatch(/Syntax error/);
+    const strftime = await rejection("SELECT order_id,\n       strftime(order_ts, '%Y') AS y\nFROM landing.orders");
+    expect([strftime.line, strftime.column]).toEqual([2, 8]);
+    expect(strftime.message).toMatch(/Function not found: strftime/);
+    const trunc = await rejection("SELECT date_trunc('month', order_ts) FROM landing.orders");
+    expect(trunc.message).toMatch(/date part/);
+  });
+
+  it('adds a model to the catalog so its children resolve it (and typos in them fail)', async () => {
+    const parent = await analyzer.analyze('SELECT customer_id, SUM(order_total) AS revenue FROM landing.orders GROUP BY customer_id');
+    expect(analyzer.catalog.has('marts', 'revenue')).toBe(false);
+    analyzer.catalog.add({ dataset: 'marts', name: 'revenue', columns: parent.columns });
+    analyzer.catalogChanged();
+    const child = await analyzer.analyze('SELECT revenue * 2 AS double_revenue FROM `my-project.marts.revenue`');
+    expect(child.columns).toEqual([{ name: 'double_revenue', typeKind: 'TYPE_NUMERIC' }]);
+    const typo = await rejection('SELECT revenu FROM marts.revenue');
+    expect(typo.message).toMatch(/Unrecognized name: revenu/);
+  });
+
+  it('evaluates BigQuery SQL on rows we send, in UTC, and feeds results to the next query', async () => {
+    const evaluator = new BigQueryEvaluator(server);
+    evaluator.setTable('landing.orders', {
+      columns: [
+        { name: 'order_id', typeKind: 'TYPE_INT64' },
+        { name: 'order_total', typeKind: 'TYPE_NUMERIC' },
+        { name: 'order_ts', typeKind: 'TYPE_TIMESTAMP' },
+      ],
+      rows: [
+        { cell: [{ int64Value: '1' }, { numericValue: encodeNumericUnits(1999n, 2) }, encodeTimestampMicros(Date.UTC(2024, 2, 1) * 1000)] },
+        { cell: [{ int64Value: '2' }, { numericValue: encodeNumericUnits(-550n, 2) }, encodeTimestampMicros(Date.UTC(2024, 1, 29, 23, 59, 59) * 1000 + 250)] },
+        { cell: [{ int64Value: '3' }, {}, {}] },
+      ],
+    });
+    const first = await evaluator.query(
+      'SELECT order_id, order_total, DATE(order_ts) AS d, EXTRACT(DAYOFWEEK FROM order_ts) AS dow, order_ts FROM `landing.orders` ORDER BY order_id',
+    );
+    const decoded = first.rows.map((row) => row.cell.map((cell, i) => decodeValue(cell, first.columns[i].typeKind)));
+    expect(decoded).toEqual([
+      ['1', '19.99', '2024-03-01', '6', '2024-03-01T00:00:00.000000Z'], // a Friday: BigQuery counts Sunday = 1
+      ['2', '-5.5', '2024-02-29', '5', '2024-02-29T23:59:59.000250Z'],
+      ['3', null, null, null, null],
+    ]);
+    evaluator.setTable('staging.orders', first);
+    const second = await evaluator.query('SELECT SUM(order_total) AS total, COUNT(*) AS n, MAX(d) AS last_day FROM `staging.orders`');
+    expect(second.rows[0].cell.map((cell, i) => decodeValue(cell, second.columns[i].typeKind))).toEqual(['14.49', '3', '2024-03-01']);
+  });
+
+  it('encodes NUMERIC exactly, negatives included', () => {
+    for (const [units, scale, text] of [[0n, 2, '0'], [1n, 2, '0.01'], [-1n, 2, '-0.01'], [12345678901234n, 2, '123456789012.34'], [-128n, 0, '-128'], [127n, 0, '127']] as const) {
+      expect(decodeNumeric(encodeNumericUnits(units, scale))).toBe(text);
+    }
+  });
+});
