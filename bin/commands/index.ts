@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerAirflow } from './airflow.ts';
 
 /**
  * Every subcommand registers itself here. Keep one file per command in this folder; a command
@@ -6,6 +7,7 @@ import type { Command } from 'commander';
  */
 const registrations: Array<(program: Command) => void> = [
   // (commands are added here, one import each)
+  registerAirflow,
 ];
 
 export function registerCommands(program: Command): void {

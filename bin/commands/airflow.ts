@@ -1,0 +1,77 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command, Option } from 'commander';
+import { InputError } from '../../contract/errors.ts';
+import { writeAirflowDag, DAG_FILE_NAME, type DagSchedule } from '../../orchestrator/airflow/index.ts';
+
+const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+interface AirflowFlags {
+  out: string;
+  schedule: DagSchedule;
+  projectDir?: string;
+  dagId: string;
+  seed: string;
+  scenario?: string;
+  enrich: 'none' | 'gemini';
+  simCommand: string;
+  workdir: string;
+  startDate: string;
+}
+
+export function registerAirflow(program: Command): void {
+  program
+    .command('airflow')
+    .description(`write a Cloud Composer-ready Airflow DAG (${DAG_FILE_NAME}) that runs the pipeline on BigQuery through the sim CLI`)
+    .option('--out <dir>', 'folder to write the DAG into (e.g. your Composer bucket\'s dags/)', 'dags')
+    .addOption(new Option('--schedule <when>', 'manual (trigger by hand) or daily (@daily, as_of = the run\'s logical date)').choices(['manual', 'daily']).default('manual'))
+    .option('--project-dir <dir>', 'model project whose layers become TaskGroups (default: the current folder if it has dbt_project.yml, else the built-in project)')
+    .option('--dag-id <id>', 'Airflow dag_id', 'ecom_pipeline')
+    .option('--seed <n>', 'scenario seed of the generate task', '42')
+    .option('--scenario <file>', 'scenario file, relative to --workdir on the workers')
+    .addOption(new Option('--enrich <mode>', 'product catalog of the generate task').choices(['none', 'gemini']).default('none'))
+    .option('--sim-command <cmd>', 'how workers call the CLI', 'npx --no-install sim')
+    .option('--workdir <dir>', 'project folder on the workers (Composer maps gs://<bucket>/data/ to /home/airflow/gcs/data/)', '/home/airflow/gcs/data/ecom-sim')
+    .option('--start-date <YYYY-MM-DD>', 'the DAG\'s start_date', '2024-01-01')
+    .addHelpText('after', `
+Examples:
+  sim airflow --out dags/                       # manual trigger, built-in project
+  sim airflow --out dags/ --schedule daily      # @daily; each run lands the shop as of {{ ds }}
+  gsutil cp dags/${DAG_FILE_NAME} gs://<composer-bucket>/dags/
+
+The DAG reads the Airflow Variable ecom_sim_gcp_project (and optionally ecom_sim_bq_location,
+ecom_sim_dataset_prefix, ecom_sim_gemini_api_key) at task runtime; BigQuery credentials come from
+the Composer environment's service account.`)
+    .action((flags: AirflowFlags) => {
+      const seed = Number(flags.seed);
+      if (!Number.isSafeInteger(seed) || seed < 0) throw new InputError(`--seed: "${flags.seed}" is not a non-negative integer`);
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(flags.startDate) || Number.isNaN(Date.parse(`${flags.startDate}T00:00:00Z`))) {
+        throw new InputError(`--start-date: "${flags.startDate}" is not a date in YYYY-MM-DD form`);
+      }
+      if (!/^[A-Za-z0-9_.-]+$/.test(flags.dagId)) throw new InputError(`--dag-id: "${flags.dagId}" may only hold letters, digits, _ . -`);
+      if (flags.simCommand.trim() === '') throw new InputError('--sim-command: must not be empty');
+      const projectDir = flags.projectDir ?? defaultProjectDir();
+      const { path, stages } = writeAirflowDag(projectDir, flags.out, {
+        dagId: flags.dagId,
+        schedule: flags.schedule,
+        simCommand: flags.simCommand,
+        workdir: flags.workdir,
+        seed,
+        scenarioFile: flags.scenario,
+        enrichGemini: flags.enrich === 'gemini',
+        startDate: flags.startDate,
+        generatorVersion: packageVersion(),
+      });
+      process.stdout.write(`wrote ${path}: generate_land >> ${stages.map((s) => s.id).join(' >> ')}\n`);
+    });
+}
+
+/** The current folder when it is a model project, else the project shipped with ecom-sim. */
+function defaultProjectDir(): string {
+  return existsSync(join(process.cwd(), 'dbt_project.yml')) ? process.cwd() : REPO_ROOT;
+}
+
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+}

@@ -1,0 +1,203 @@
+import { pyIdent, pyStr, pyStrDict, shellCommand } from './python.ts';
+import type { PipelineStage } from './stages.ts';
+
+/**
+ * Renders `ecom_pipeline_dag.py`, a Cloud Composer-ready Airflow DAG that runs the same steps as
+ * `sim` through the CLI: one task that generates and lands the shop, then one TaskGroup per layer
+ * of the model project (build the layer's models without tests, then run its tests).
+ *
+ * Why BashOperator and the CLI rather than Python callables: the DAG then runs exactly the
+ * commands a developer runs locally, with the same exit codes (a failing data test exits 1, so
+ * the task and the DAG run fail), and the DAG file needs nothing but Airflow itself.
+ */
+
+export type DagSchedule = 'manual' | 'daily';
+
+export interface DagOptions {
+  dagId: string;
+  schedule: DagSchedule;
+  /** Stages in run order (see `stages.ts`). */
+  stages: readonly PipelineStage[];
+  /** How a worker calls the CLI (e.g. `sim`, or `npx --no-install sim`). Split on spaces. */
+  simCommand: string;
+  /** Directory on the worker holding the project (dbt_project.yml, models/, scenario.yml). */
+  workdir: string;
+  /** The scenario seed passed to generate+land. */
+  seed: number;
+  /** A scenario file relative to `workdir`, or undefined for the built-in defaults. */
+  scenarioFile?: string;
+  /** Gemini enrichment: adds the GEMINI_API_KEY Variable to the generate task's environment. */
+  enrichGemini: boolean;
+  /** `start_date` of the DAG (YYYY-MM-DD); with the daily schedule, runs start from here. */
+  startDate: string;
+  /** The ecom-sim version that wrote the file, for the header. */
+  generatorVersion: string;
+}
+
+/** Airflow Variables the DAG reads. Names holding "api_key" are masked by Airflow in logs and the UI. */
+export const AIRFLOW_VARIABLES = {
+  project: 'ecom_sim_gcp_project',
+  location: 'ecom_sim_bq_location',
+  datasetPrefix: 'ecom_sim_dataset_prefix',
+  geminiApiKey: 'ecom_sim_gemini_api_key',
+} as const;
+
+/** The `sim` arguments of each task; the only place that knows the CLI's shape. */
+export function taskCommands(options: Pick<DagOptions, 'seed' | 'scenarioFile' | 'schedule' | 'enrichGemini'>): {
+  generateLand: string[];
+  build: (select: string) => string[];
+  test: (select: string) => string[];
+} {
+  const target = ['--target', 'bigquery'];
+  const scenario = options.scenarioFile ? ['--scenario', options.scenarioFile] : [];
+  // A daily DAG lands the shop as of the run's logical date, so a re-run or backfill of a given
+  // day reproduces exactly that day's landing (the simulator is a pure function of the scenario).
+  const asOf = options.schedule === 'daily' ? ['--as-of', '{{ ds }}'] : [];
+  const enrich = options.enrichGemini ? ['--enrich', 'gemini'] : [];
+  return {
+    generateLand: ['run', '--seed', String(options.seed), ...scenario, ...asOf, ...enrich, ...target, '--select', 'none'],
+    build: (select) => ['build', '--select', select, '--no-tests', ...target],
+    test: (select) => ['test', '--select', select, ...target],
+  };
+}
+
+export function renderDag(options: DagOptions): string {
+  const sim = options.simCommand.trim().split(/\s+/);
+  const commands = taskCommands(options);
+  const env: Array<[string, string]> = [
+    ['GOOGLE_CLOUD_PROJECT', `{{ var.value.${AIRFLOW_VARIABLES.project} }}`],
+    ['SIM_BQ_LOCATION', `{{ var.value.get(${pyQuoteInJinja(AIRFLOW_VARIABLES.location)}, 'US') }}`],
+    ['SIM_DATASET_PREFIX', `{{ var.value.get(${pyQuoteInJinja(AIRFLOW_VARIABLES.datasetPrefix)}, '') }}`],
+  ];
+  const generateEnv: Array<[string, string]> = options.enrichGemini
+    ? [['GEMINI_API_KEY', `{{ var.value.get(${pyQuoteInJinja(AIRFLOW_VARIABLES.geminiApiKey)}, '') }}`]]
+    : [];
+
+  const generateEnvLiteral = generateEnv.length === 0
+    ? 'SIM_ENV'
+    : `{\n    **SIM_ENV,\n${generateEnv.map(([k, v]) => `    ${pyStr(k)}: ${pyStr(v)},`).join('\n')}\n}`;
+  const stageBlocks = options.stages.map((stage) => renderStage(stage, sim, commands)).join('\n\n');
+  const chain = ['generate_land', ...options.stages.map((s) => pyIdent(s.id, 'layer_'))].join(' >> ');
+  const [y, m, d] = options.startDate.split('-').map(Number);
+
+  return `${renderHeader(options)}
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pendulum
+from airflow import DAG
+
+try:  # Airflow 3 (and Airflow 2 with the standard provider)
+    from airflow.providers.standard.operators.bash import BashOperator
+except ImportError:  # Airflow 2 (Cloud Composer 2)
+    from airflow.operators.bash import BashOperator
+try:  # Airflow 3
+    from airflow.sdk import TaskGroup
+except ImportError:  # Airflow 2
+    from airflow.utils.task_group import TaskGroup
+
+# Where the project lives on the workers. On Cloud Composer, files copied to the environment's
+# bucket under data/ appear at /home/airflow/gcs/data/.
+PROJECT_DIR = ${pyStr(options.workdir)}
+
+# Every task's environment. The values are Jinja templates rendered when the task starts, so
+# Variables are read at runtime through Airflow's secrets backend (Secret Manager on Composer,
+# when configured): never at parse time, never through XCom, never written to disk. BigQuery
+# authenticates with Application Default Credentials: on Composer, the environment's service
+# account, so no key file exists anywhere.
+SIM_ENV = ${pyStrDict(env, '')}
+
+# Only the generate task may call Gemini. The Variable name contains "api_key", so Airflow masks
+# its value in task logs and in the rendered-template view.
+GENERATE_ENV = ${generateEnvLiteral}
+
+default_args = {
+    "owner": "data-engineering",
+    "depends_on_past": False,
+    # The CLI's stdout is for people; nothing goes through XCom.
+    "do_xcom_push": False,
+    # One retry for transient errors (rate limits, preemptible workers). A failing data test
+    # exits 1 and fails again on retry: the run fails, and everything downstream stays unbuilt.
+    "retries": 1,
+    "retry_delay": timedelta(minutes=3),
+}
+
+with DAG(
+    dag_id=${pyStr(options.dagId)},
+    description="ecom-sim: generate and land the shop, then build and test each layer in BigQuery",
+    schedule=${options.schedule === 'daily' ? pyStr('@daily') : 'None'},
+    start_date=pendulum.datetime(${y}, ${m}, ${d}, tz="UTC"),
+    catchup=False,
+    max_active_runs=1,
+    default_args=default_args,
+    tags=["ecom-sim"],
+    doc_md=__doc__,
+) as dag:
+    generate_land = BashOperator(
+        task_id="generate_land",
+        bash_command=${pyStr(shellCommand([...sim, ...commands.generateLand]))},
+        env=GENERATE_ENV,
+        append_env=True,
+        cwd=PROJECT_DIR,
+    )
+
+${stageBlocks}
+
+    ${chain}
+`;
+}
+
+function renderStage(
+  stage: PipelineStage,
+  sim: string[],
+  commands: ReturnType<typeof taskCommands>,
+): string {
+  const group = pyIdent(stage.id, 'layer_');
+  return `    with TaskGroup(group_id=${pyStr(stage.id)}, tooltip=${pyStr(stage.description)}) as ${group}:
+        build = BashOperator(
+            task_id="build",
+            bash_command=${pyStr(shellCommand([...sim, ...commands.build(stage.select)]))},
+            env=SIM_ENV,
+            append_env=True,
+            cwd=PROJECT_DIR,
+        )
+        test = BashOperator(
+            task_id="test",
+            bash_command=${pyStr(shellCommand([...sim, ...commands.test(stage.select)]))},
+            env=SIM_ENV,
+            append_env=True,
+            cwd=PROJECT_DIR,
+        )
+        build >> test`;
+}
+
+function renderHeader(options: DagOptions): string {
+  const layers = options.stages.map((s) => `${s.id} (${s.select})`).join(', ');
+  const lines = [
+    `${options.dagId}: the ecom-sim pipeline on BigQuery, for Airflow 2.4+ / Cloud Composer 2 and 3.`,
+    '',
+    `Generated by \`sim airflow\` (ecom-sim ${options.generatorVersion}); regenerate it rather than`,
+    'editing it, so that it follows the model project.',
+    '',
+    `Tasks: generate_land >> one TaskGroup per layer: ${layers}.`,
+    'Each group runs `sim build --select <layer> --no-tests`, then `sim test --select <layer>`;',
+    'a failing test exits 1, fails its task, and leaves the later layers unbuilt.',
+    '',
+    'Before the first run:',
+    `- Airflow Variable \`${AIRFLOW_VARIABLES.project}\` (required): the Google Cloud project for BigQuery.`,
+    `- \`${AIRFLOW_VARIABLES.location}\` (default US) and \`${AIRFLOW_VARIABLES.datasetPrefix}\` (default empty).`,
+    ...(options.enrichGemini
+      ? [`- \`${AIRFLOW_VARIABLES.geminiApiKey}\`: the Gemini API key, unless the catalog is already cached in fixtures/enrichment/.`]
+      : []),
+    '- Variables may live in the secrets backend (e.g. Secret Manager, prefix airflow-variables-).',
+    `- The workers need Node.js 20+ and the project at ${options.workdir} (after \`npm ci\`).`,
+    '- The service account needs roles/bigquery.dataEditor and roles/bigquery.jobUser.',
+  ];
+  return `"""\n${lines.join('\n').replace(/\\/g, '\\\\').replace(/"""/g, '\\"\\"\\"')}\n"""`;
+}
+
+/** A Python string literal for use inside a Jinja expression within a double-quoted string. */
+function pyQuoteInJinja(value: string): string {
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
