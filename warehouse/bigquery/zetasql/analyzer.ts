@@ -1,15 +1,15 @@
-import type { BigQueryCatalog, CatalogColumn, SimpleCatalogProto } from './catalog.ts';
+import type { BigQueryCatalog, CatalogColumn } from './catalog.ts';
 import { bigQueryAnalyzerOptions } from './language.ts';
 import type { ZetaSqlServer } from './server.ts';
 
-/** Where and why ZetaSQL rejected a statement. `line`/`column` are 1-based, in the analysed SQL. */
+/** Where and why ZetaSQL rejected a statement. `line`/`column` are 1-based, in the analysed SQL text. */
 export class ZetaSqlAnalysisError extends Error {
   constructor(
-    message: string,
+    readonly reason: string,
     readonly line: number | null,
     readonly column: number | null,
   ) {
-    super(line === null ? message : `${message} [at ${line}:${column}]`);
+    super(line === null ? reason : `${reason} [at ${line}:${column}]`);
     this.name = 'ZetaSqlAnalysisError';
   }
 }
@@ -17,14 +17,15 @@ export class ZetaSqlAnalysisError extends Error {
 export interface AnalysisResult {
   /** The resolved statement's node kind, e.g. resolvedQueryStmtNode, resolvedCreateTableAsSelectStmtNode, resolvedMergeStmtNode. */
   kind: string;
-  /** Output columns of a query or CREATE ... AS SELECT; empty for DML. */
+  /** Output columns of a query, CREATE TABLE ... AS SELECT or CREATE VIEW; empty for DML. */
   columns: CatalogColumn[];
+  /** The object a DDL statement creates or drops (`['marts', 'fact_orders']`), if any. */
+  namePath?: string[];
 }
 
 interface GrpcError {
   code?: number;
   details?: string;
-  message?: string;
 }
 
 /** ZetaSQL's `message [at L:C]` (one-line mode) as a typed error; other gRPC failures pass through. */
@@ -37,12 +38,12 @@ export function toAnalysisError(error: unknown): Error {
   return match ? new ZetaSqlAnalysisError(match[1], Number(match[2]), Number(match[3])) : new ZetaSqlAnalysisError(first, null, null);
 }
 
-/**
- * Walks the oneof chain of an AnyResolvedStatementProto (node -> node -> ...) to the concrete
- * statement, e.g. resolvedCreateStatementNode > resolvedCreateTableStmtBaseNode > resolvedCreateTableAsSelectStmtNode.
- */
+// The resolved AST arrives as nested oneofs (`node` names the set field) and `parent` chains
+// for inherited fields; these two walkers are all we need of it.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-function concreteStatement(statement: any): { kind: string; node: any } {
+type Node = any;
+
+function concreteStatement(statement: Node): { kind: string; node: Node } {
   let kind = '';
   let node = statement;
   while (node && typeof node.node === 'string' && node[node.node]) {
@@ -52,48 +53,89 @@ function concreteStatement(statement: any): { kind: string; node: any } {
   return { kind, node };
 }
 
-/** Analyses single statements against a catalog with BigQuery's language options. */
+/** A field declared on the node or on one of its ancestors (`parent` chain). */
+function inherited(node: Node, field: string): Node {
+  for (let n = node; n; n = n.parent) {
+    const value = n[field];
+    if (value !== undefined && value !== null && !(Array.isArray(value) && value.length === 0)) return value;
+  }
+  return undefined;
+}
+
+function toResult(resolvedStatement: Node): AnalysisResult {
+  const { kind, node } = concreteStatement(resolvedStatement);
+  const columns: CatalogColumn[] = (inherited(node, 'outputColumnList') ?? []).map(
+    (c: { name: string; column: { type: { typeKind: string } } }) => ({ name: c.name, typeKind: c.column.type.typeKind }),
+  );
+  const namePath: string[] | undefined = inherited(node, 'namePath');
+  return { kind, columns, namePath };
+}
+
+/** Analyses statements against a catalog with BigQuery's language options. */
 export class BigQueryAnalyzer {
   private registered: { id: string; version: number } | undefined;
-  private version = 0;
 
   constructor(
     private readonly server: ZetaSqlServer,
     readonly catalog: BigQueryCatalog,
   ) {}
 
-  /** Call after changing the catalog, so the next analysis sees the change. */
-  catalogChanged(): void {
-    this.version++;
-  }
-
   /**
-   * Registering a catalog builds BigQuery's ~600 builtin functions once; an inline catalog
-   * rebuilds them on every call. Register lazily and re-register only when the catalog changed.
+   * Registering a catalog builds BigQuery's builtin functions once (an inline catalog rebuilds
+   * them on every call), so register lazily and again only when the catalog has changed.
    */
   private async catalogId(): Promise<string> {
-    if (this.registered?.version === this.version) return this.registered.id;
+    if (this.registered?.version === this.catalog.version) return this.registered.id;
     if (this.registered) await this.server.call('unregisterCatalog', { registeredId: this.registered.id });
-    const proto: SimpleCatalogProto = this.catalog.toProto();
-    const response = await this.server.call<{ registeredId: string }>('registerCatalog', { simpleCatalog: proto });
-    this.registered = { id: response.registeredId, version: this.version };
+    this.registered = undefined;
+    const response = await this.server.call<{ registeredId: string }>('registerCatalog', { simpleCatalog: this.catalog.toProto() });
+    this.registered = { id: response.registeredId, version: this.catalog.version };
     return response.registeredId;
   }
 
   /** Analyses one statement; throws ZetaSqlAnalysisError with line and column when it is not valid BigQuery. */
   async analyze(sql: string): Promise<AnalysisResult> {
     const registeredCatalogId = await this.catalogId();
-    let response: { resolvedStatement?: unknown };
     try {
-      response = await this.server.call('analyze', { registeredCatalogId, sqlStatement: sql, options: bigQueryAnalyzerOptions() });
+      const response = await this.server.call<{ resolvedStatement: Node }>('analyze', {
+        registeredCatalogId,
+        sqlStatement: sql,
+        options: bigQueryAnalyzerOptions(),
+      });
+      return toResult(response.resolvedStatement);
     } catch (error) {
       throw toAnalysisError(error);
     }
-    const { kind, node } = concreteStatement(response.resolvedStatement);
-    const columns: CatalogColumn[] = (node?.outputColumnList ?? []).map(
-      (c: { name: string; column: { type: { typeKind: string } } }) => ({ name: c.name, typeKind: c.column.type.typeKind }),
-    );
-    return { kind, columns };
+  }
+
+  /**
+   * Analyses a script of `;`-separated statements (e.g. `BEGIN TRANSACTION; DELETE ...; INSERT ...;
+   * COMMIT TRANSACTION;`) one statement at a time, so positions stay relative to the whole text.
+   * `onStatement` runs after each statement, before the next is analysed (to update the catalog).
+   */
+  async analyzeScript(sql: string, onStatement?: (result: AnalysisResult) => void): Promise<AnalysisResult[]> {
+    const results: AnalysisResult[] = [];
+    const input = Buffer.from(sql, 'utf8');
+    let bytePosition = 0;
+    while (input.subarray(bytePosition).toString('utf8').replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, '').replace(/[\s;]/g, '') !== '') {
+      const registeredCatalogId = await this.catalogId();
+      let response: { resolvedStatement: Node; resumeBytePosition: number };
+      try {
+        response = await this.server.call('analyze', {
+          registeredCatalogId,
+          parseResumeLocation: { input: sql, bytePosition, allowResume: true },
+          options: bigQueryAnalyzerOptions(),
+        });
+      } catch (error) {
+        throw toAnalysisError(error);
+      }
+      const result = toResult(response.resolvedStatement);
+      results.push(result);
+      onStatement?.(result);
+      if (response.resumeBytePosition <= bytePosition) break;
+      bytePosition = response.resumeBytePosition;
+    }
+    return results;
   }
 
   async close(): Promise<void> {

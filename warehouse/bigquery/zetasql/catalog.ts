@@ -25,6 +25,8 @@ export interface CatalogRelation {
   dataset: string;
   name: string;
   columns: readonly CatalogColumn[];
+  /** Default 'table'. */
+  kind?: 'table' | 'view';
 }
 
 const LOGICAL_TO_TYPE_KIND: Record<LogicalType, TypeKind> = {
@@ -73,13 +75,22 @@ export interface SimpleCatalogProto {
  */
 export class BigQueryCatalog {
   private readonly relations = new Map<string, CatalogRelation>();
+  /** Bumped on every change, so an analyser knows when to re-register the catalog. */
+  version = 0;
 
   /** @param project the GCP project id the SQL may qualify tables with (e.g. `my-project`). */
   constructor(readonly project?: string) {}
 
   add(relation: CatalogRelation): this {
     this.relations.set(`${relation.dataset}.${relation.name}`.toLowerCase(), relation);
+    this.version++;
     return this;
+  }
+
+  remove(dataset: string, name: string): boolean {
+    const removed = this.relations.delete(`${dataset}.${name}`.toLowerCase());
+    if (removed) this.version++;
+    return removed;
   }
 
   has(dataset: string, name: string): boolean {

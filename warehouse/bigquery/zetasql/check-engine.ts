@@ -1,0 +1,89 @@
+import type { TableContract } from '../../../contract/types.ts';
+import type { Dialect } from '../../dialect.ts';
+import type { ColumnInfo, Engine, ExecuteResult, LandingWriter, RelationInfo, Row } from '../../engine.ts';
+import { bigqueryDialect } from '../dialect.ts';
+import { ZetaSqlAnalysisError, type AnalysisResult, type BigQueryAnalyzer } from './analyzer.ts';
+import { bigQueryTypeName } from './catalog.ts';
+
+/** A statement ZetaSQL rejected, with the statement itself (positions are relative to it). */
+export class StatementRejectedError extends Error {
+  constructor(
+    readonly statement: string,
+    readonly cause: ZetaSqlAnalysisError,
+  ) {
+    super(cause.message);
+    this.name = 'StatementRejectedError';
+  }
+}
+
+/**
+ * An Engine that "runs" BigQuery statements by analysing them with ZetaSQL, so the model
+ * engine's own materializations (warehouse/materializations) can be driven against it and the
+ * check sees exactly the statements a real BigQuery run sends: CREATE OR REPLACE TABLE/VIEW ...
+ * AS, MERGE, DELETE + INSERT scripts. DDL updates the catalog as BigQuery would (a CTAS adds
+ * the table with the columns ZetaSQL resolved, DROP removes it), so `listRelations` and
+ * `listColumns` answer from what earlier statements created. Queries return no rows: nothing
+ * is evaluated here (the reference evaluator does that, see evaluate-project.ts).
+ */
+export class ZetaSqlCheckEngine implements Engine {
+  /** Every statement analysed, in order (what a BigQuery run would send). */
+  readonly statements: string[] = [];
+
+  constructor(
+    readonly analyzer: BigQueryAnalyzer,
+    readonly dialect: Dialect = bigqueryDialect,
+  ) {}
+
+  private async run(sql: string): Promise<AnalysisResult[]> {
+    this.statements.push(sql);
+    try {
+      return await this.analyzer.analyzeScript(sql, (result) => this.apply(result));
+    } catch (error) {
+      if (error instanceof ZetaSqlAnalysisError) throw new StatementRejectedError(sql, error);
+      throw error;
+    }
+  }
+
+  private apply(result: AnalysisResult): void {
+    if (!result.namePath?.length) return;
+    const parts = result.namePath.join('.').split('.');
+    const [dataset, name] = parts.slice(-2);
+    if (!dataset) return;
+    const catalog = this.analyzer.catalog;
+    if (result.kind === 'resolvedCreateTableAsSelectStmtNode' || result.kind === 'resolvedCreateViewStmtNode') {
+      catalog.add({ dataset, name, columns: result.columns, kind: result.kind === 'resolvedCreateViewStmtNode' ? 'view' : 'table' });
+    } else if (result.kind === 'resolvedDropStmtNode') {
+      catalog.remove(dataset, name);
+    }
+  }
+
+  async execute(sql: string): Promise<ExecuteResult> {
+    await this.run(sql);
+    return {};
+  }
+
+  async query(sql: string): Promise<Row[]> {
+    await this.run(sql);
+    return [];
+  }
+
+  async ensureSchema(): Promise<void> {}
+
+  async openLanding(_schema: string, _tables: readonly TableContract[]): Promise<LandingWriter> {
+    throw new Error('the ZetaSQL check engine does not land data (the catalog holds the landing contract)');
+  }
+
+  async listRelations(schema?: string): Promise<RelationInfo[]> {
+    return this.analyzer.catalog
+      .list()
+      .filter((r) => schema === undefined || r.dataset.toLowerCase() === schema.toLowerCase())
+      .map((r) => ({ schema: r.dataset, name: r.name, kind: r.kind ?? 'table' }));
+  }
+
+  async listColumns(schema: string, name: string): Promise<ColumnInfo[]> {
+    const relation = this.analyzer.catalog.get(schema, name);
+    return (relation?.columns ?? []).map((c) => ({ name: c.name, dataType: bigQueryTypeName(c.typeKind) }));
+  }
+
+  async close(): Promise<void> {}
+}
