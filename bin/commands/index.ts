@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerAirflow } from './airflow.ts';
+import { registerInit } from './init.ts';
 
 /**
  * Every subcommand registers itself here. Keep one file per command in this folder; a command
@@ -8,6 +9,7 @@ import { registerAirflow } from './airflow.ts';
 const registrations: Array<(program: Command) => void> = [
   // (commands are added here, one import each)
   registerAirflow,
+  registerInit,
 ];
 
 export function registerCommands(program: Command): void {
