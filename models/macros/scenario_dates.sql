@@ -11,7 +11,8 @@
     cast('{{ var("start_date") }}' as date)
 {%- endmacro %}
 
-{# The first day of a window of `days` days that ends on as_of (inclusive): as_of - days + 1. #}
+{# The first day of a window of `days` days that ends on as_of (inclusive): as_of - days + 1.
+   dbt.dateadd returns a timestamp; cast back so that it compares with DATE columns on BigQuery. #}
 {% macro window_start_date(days) -%}
-    {{ dbt.dateadd('day', 1 - (days | int), as_of_date()) }}
+    cast({{ dbt.dateadd('day', 1 - (days | int), as_of_date()) }} as date)
 {%- endmacro %}
