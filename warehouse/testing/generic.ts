@@ -150,15 +150,15 @@ const DATEPARTS: Record<string, (d: Date, n: number) => void> = {
 
 /**
  * dbt_utils.recency's threshold, dateadd(datepart, -interval, now()), with "now" the end of the
- * scenario's as_of day (so data from as_of itself is never stale). Computed here, not in SQL,
+ * scenario's as_of day, as dbt.current_timestamp() renders it (so data from as_of is never stale). Computed here, not in SQL,
  * so every engine compares against the same literal.
  */
 export function thresholdBefore(asOf: string, datepart: string, interval: number): string {
   const add = DATEPARTS[datepart.toLowerCase()];
   if (!add) throw new InputError(`recency: datepart '${datepart}' is not known (accepted: ${Object.keys(DATEPARTS).join(', ')})`);
-  const day = /^\d{4}-\d{2}-\d{2}$/.test(asOf) ? `${asOf}T23:59:59.999Z` : asOf;
+  const day = /^\d{4}-\d{2}-\d{2}$/.test(asOf) ? `${asOf}T23:59:59Z` : asOf;
   const now = new Date(day);
   if (Number.isNaN(now.getTime())) throw new InputError(`recency: as_of '${asOf}' is not a date (YYYY-MM-DD)`);
   add(now, -interval);
-  return now.toISOString().replace('T', ' ').replace('Z', '');
+  return now.toISOString().replace('T', ' ').replace(/\.000Z$|Z$/, '');
 }

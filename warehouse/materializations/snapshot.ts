@@ -1,0 +1,114 @@
+import { InputError } from '../../contract/errors.ts';
+import { macroTable } from '../macros/index.ts';
+import type { Dialect } from '../dialect.ts';
+import { relationKind, type StatementLog } from './execute.ts';
+import { addColumn, countRows, createTableAs, dropRelation, rel, tmpRelation, transaction } from './sql.ts';
+import { buildScratch, materializeTable } from './table.ts';
+import type { MaterializeResult, RelationRef } from './types.ts';
+
+/**
+ * dbt snapshots (SCD type 2). Every row carries dbt_scd_id, dbt_updated_at, dbt_valid_from and
+ * dbt_valid_to; the current version of a key has dbt_valid_to NULL (or dbt_valid_to_current).
+ * - timestamp strategy: a key changed when its updated_at is newer than the current version's;
+ *   the old version closes at the new updated_at.
+ * - check strategy: a key changed when any check column differs (NULL-safe); versions open and
+ *   close at the snapshot time, which is the scenario's "now" (dbt.current_timestamp), never the clock.
+ * Hard deletes: 'ignore' keeps the last version open; 'invalidate' closes it at the snapshot time.
+ */
+
+export interface SnapshotSettings {
+  strategy: 'timestamp' | 'check';
+  unique_key: string[];
+  updated_at?: string;
+  check_cols?: string[] | 'all';
+  hard_deletes: 'ignore' | 'invalidate' | 'new_record';
+  dbt_valid_to_current?: string;
+}
+
+export interface SnapshotEnv {
+  /** Vars with the scenario's as_of: "now" for check strategy and hard deletes. */
+  vars: Record<string, unknown>;
+}
+
+const META_COLUMNS = ['dbt_scd_id', 'dbt_updated_at', 'dbt_valid_from', 'dbt_valid_to'];
+
+export function snapshotSettings(config: Record<string, unknown>, where: string): SnapshotSettings {
+  const strategy = config.strategy;
+  if (strategy !== 'timestamp' && strategy !== 'check') throw new InputError(`${where}: snapshot strategy '${String(strategy)}' is not known (accepted: timestamp, check)`);
+  const key = config.unique_key;
+  const uniqueKey = typeof key === 'string' ? [key] : Array.isArray(key) ? key.map(String) : [];
+  if (!uniqueKey.length) throw new InputError(`${where}: a snapshot needs unique_key`);
+  if (strategy === 'timestamp' && typeof config.updated_at !== 'string') throw new InputError(`${where}: snapshot strategy 'timestamp' needs updated_at`);
+  const checkCols = config.check_cols as SnapshotSettings['check_cols'];
+  if (strategy === 'check' && !(checkCols === 'all' || (Array.isArray(checkCols) && checkCols.length))) {
+    throw new InputError(`${where}: snapshot strategy 'check' needs check_cols (a list of columns, or 'all')`);
+  }
+  const hardDeletes = (config.hard_deletes ?? (config.invalidate_hard_deletes ? 'invalidate' : 'ignore')) as SnapshotSettings['hard_deletes'];
+  if (hardDeletes !== 'ignore' && hardDeletes !== 'invalidate') throw new InputError(`${where}: hard_deletes '${hardDeletes}' is not supported (accepted: ignore, invalidate)`);
+  return {
+    strategy,
+    unique_key: uniqueKey,
+    updated_at: config.updated_at as string | undefined,
+    check_cols: checkCols,
+    hard_deletes: hardDeletes,
+    dbt_valid_to_current: config.dbt_valid_to_current as string | undefined,
+  };
+}
+
+export async function materializeSnapshot(log: StatementLog, target: RelationRef, sql: string, settings: SnapshotSettings, env: SnapshotEnv): Promise<MaterializeResult> {
+  const d = log.engine.dialect;
+  const macros = macroTable('dbt', d.name);
+  const menv = { dialect: d.name, vars: env.vars };
+  const now = macros.current_timestamp.render({}, menv);
+  const timestampType = macros.type_timestamp.render({}, menv);
+  const changedAt = settings.strategy === 'timestamp' ? `cast(${d.quoteIdentifier(settings.updated_at!)} as ${timestampType})` : now;
+  const keyText = settings.unique_key.map((k) => `coalesce(cast(${d.quoteIdentifier(k)} as ${macros.type_string.render({}, menv)}), '')`).join(` || '|' || `);
+  const scdId = macros.hash.render({ field: `${keyText} || '|' || coalesce(cast(${changedAt} as ${macros.type_string.render({}, menv)}), '')` }, menv);
+  const validToCurrent = settings.dbt_valid_to_current ?? `cast(null as ${timestampType})`;
+  const staged = `select snapshot_source.*, ${scdId} as dbt_scd_id, ${changedAt} as dbt_updated_at, ${changedAt} as dbt_valid_from, ${validToCurrent} as dbt_valid_to\nfrom (\n${sql.trim().replace(/;\s*$/, '')}\n) snapshot_source`;
+
+  if ((await relationKind(log.engine, target)) !== 'table') {
+    const result = await materializeTable(log, target, staged);
+    return { ...result, message: `SNAPSHOT (${result.rowsAffected} rows)` };
+  }
+
+  const tmp = tmpRelation(target);
+  await buildScratch(log, () => log.execute(createTableAs(d, tmp, staged, undefined, true)), dropRelation(d, tmp, 'table'));
+  try {
+    const sourceColumns = (await log.engine.listColumns(tmp.schema, tmp.name)).filter((c) => !META_COLUMNS.includes(c.name.toLowerCase()));
+    const existing = new Set((await log.engine.listColumns(target.schema, target.name)).map((c) => c.name.toLowerCase()));
+    for (const c of sourceColumns.filter((c) => !existing.has(c.name.toLowerCase()))) await log.execute(addColumn(d, target, c.name, c.dataType));
+    const checkCols = settings.check_cols === 'all' ? sourceColumns.map((c) => c.name).filter((c) => !settings.unique_key.includes(c)) : (settings.check_cols ?? []);
+    const before = await log.count(countRows(d, target));
+    const statements = snapshotMerge(d, target, tmp, settings, checkCols, [...sourceColumns.map((c) => c.name), ...META_COLUMNS], now);
+    await log.execute(transaction(statements));
+    const inserted = (await log.count(countRows(d, target))) - before;
+    return { rowsAffected: inserted, message: `SNAPSHOT ${inserted} new versions`, statements: log.statements };
+  } finally {
+    await log.tryExecute(dropRelation(d, tmp, 'table'));
+  }
+}
+
+/** Close changed (and, with invalidate, deleted) current versions, then insert the new versions. */
+function snapshotMerge(d: Dialect, target: RelationRef, staged: RelationRef, s: SnapshotSettings, checkCols: string[], columns: string[], now: string): string[] {
+  const q = (c: string) => d.quoteIdentifier(c);
+  const t = rel(d, target);
+  const src = rel(d, staged);
+  const isCurrent = (alias: string) => (s.dbt_valid_to_current ? `${alias}.dbt_valid_to = ${s.dbt_valid_to_current}` : `${alias}.dbt_valid_to is null`);
+  const sameKey = (a: string, b: string) => s.unique_key.map((k) => `${a}.${q(k)} = ${b}.${q(k)}`).join(' and ');
+  const changed =
+    s.strategy === 'timestamp'
+      ? `snapshot_source.dbt_updated_at > ${t}.dbt_updated_at`
+      : `not (${checkCols.map((c) => `snapshot_source.${q(c)} is not distinct from ${t}.${q(c)}`).join(' and ')})`;
+  const statements = [
+    `update ${t} set dbt_valid_to = snapshot_source.dbt_valid_from\nfrom ${src} as snapshot_source\nwhere ${sameKey(t, 'snapshot_source')} and ${isCurrent(t)} and ${changed}`,
+  ];
+  if (s.hard_deletes === 'invalidate') {
+    statements.push(`update ${t} set dbt_valid_to = ${now}\nwhere ${isCurrent(t)} and not exists (select 1 from ${src} as snapshot_source where ${sameKey('snapshot_source', t)})`);
+  }
+  const cols = columns.map(q).join(', ');
+  statements.push(
+    `insert into ${t} (${cols})\nselect ${columns.map((c) => `snapshot_source.${q(c)}`).join(', ')}\nfrom ${src} as snapshot_source\nwhere not exists (select 1 from ${t} as current_version where ${sameKey('current_version', 'snapshot_source')} and ${isCurrent('current_version')})`,
+  );
+  return statements;
+}
