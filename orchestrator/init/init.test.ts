@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { main } from '../../bin/cli.ts';
 import { defaultScenario } from '../../simulator/scenario/defaults.ts';
+import { resolveScenario } from '../../simulator/scenario/resolve.ts';
 import { scenarioSchema } from '../../simulator/scenario/schema.ts';
 
 const REPO = resolve(import.meta.dirname, '../..');
@@ -56,12 +57,15 @@ describe('sim init', () => {
     const text = readFileSync(join(dir, 'scenario.yml'), 'utf8');
     expect(text).toMatch(/^# seed: |^# an integer from 0 to/m);
     const parsed = parseYaml(text) as Record<string, unknown>;
-    const { customers, products, ...defaults } = defaultScenario();
+    const { customers, products, as_of: asOf, ...defaults } = defaultScenario();
     expect(parsed).toEqual(defaults);
     // Sizes follow the scale preset: present only as comments.
     expect(text).toContain(`# customers: ${customers}`);
     expect(text).toContain(`# products: ${products}`);
-    expect(scenarioSchema.safeParse({ ...parsed, customers, products }).success).toBe(true);
+    expect(text).toContain(`# as_of: '${asOf}'`);
+    expect(scenarioSchema.safeParse({ ...parsed, customers, products, as_of: asOf }).success).toBe(true);
+    // What a user gets when sim reads the file: the built-in defaults, exactly.
+    expect(resolveScenario({ file: join(dir, 'scenario.yml') })).toEqual(defaultScenario());
   });
 
   it('refuses a non-empty folder with one line and exit 2, touching nothing', async () => {

@@ -6,7 +6,8 @@ import type { Scenario } from '../../simulator/scenario/types.ts';
 /**
  * `scenario.yml` for a new project: every default, each field with the sentence of accepted
  * values the validator itself uses (FIELD_RULES), so the file cannot drift from the rules.
- * `customers` and `products` are left commented out: they follow `scale` unless set.
+ * `customers`, `products` and `as_of` are left commented out: they follow `scale` and `end_date`
+ * unless set.
  */
 
 /** Why each section exists; the leaves carry their accepted-values sentence. */
@@ -27,7 +28,9 @@ const SECTION_NOTES: Record<string, string> = {
 };
 
 export function renderScenarioFile(scenario: Scenario = defaultScenario()): string {
-  const { customers, products, ...rest } = scenario;
+  // customers/products follow `scale`, as_of follows end_date, unless set: keep them as comments
+  // so that changing scale or end_date does what a user expects.
+  const { customers, products, as_of: asOf, ...rest } = scenario;
   const doc = new Document(rest);
   doc.commentBefore = [
     ' ecom-sim scenario: everything that fixes the simulated shop.',
@@ -43,6 +46,10 @@ export function renderScenarioFile(scenario: Scenario = defaultScenario()): stri
   text = text.replace(
     /^(scale: .*\n)/m,
     `$1# customers: ${customers}   # default from scale; an integer from 1 to 50000000\n# products: ${products}      # default from scale; an integer from 1 to 2000000\n`,
+  );
+  text = text.replace(
+    /^(end_date: .*\n)/m,
+    `$1\n# ${SECTION_NOTES.as_of}\n# as_of: '${asOf}'   # default: end_date; a date from start_date to end_date\n`,
   );
   return text;
 }
