@@ -1,4 +1,4 @@
--- One row per product, duplicates removed. A negative list price (a data-quality fault) is
+-- One row per product, duplicates removed, labels trimmed. A negative list price (a data-quality fault) is
 -- not a price: it becomes NULL here and dim_products takes the price from the price history.
 with source as (
 
@@ -11,8 +11,8 @@ cleaned as (
     select
         product_id,
         trim(product_name) as product_name,
-        lower(trim(category)) as category,
-        lower(trim(subcategory)) as subcategory,
+        trim(category) as category,
+        trim(subcategory) as subcategory,
         trim(brand) as brand,
         nullif(trim(description), '') as description,
         price as landed_price,
