@@ -1,0 +1,347 @@
+/**
+ * The nunjucks environment that renders models the way dbt's Jinja does: Jinja-compatible syntax
+ * (True/False/None, slices, dict.items()), `{% do %}`, `return()` in macros, `is none`, dbt's
+ * filters, the project's macros as globals, and the cross-database namespaces (`dbt.`,
+ * `dbt_utils.`, `dbt_date.`).
+ *
+ * dbt's context (ref, source, config, var, this, target, is_incremental, ...) is per render, but
+ * nunjucks macros capture the context of the file that defines them. So the context lives in a
+ * stack of `RenderScope`s and the globals are getters that read the scope on top: a user macro
+ * called from a model sees that model's `this` and `target`, as in dbt. Rendering is synchronous,
+ * so the stack is never shared between two renders in flight.
+ */
+import nunjucks from 'nunjucks';
+import { InputError } from '../../contract/errors.ts';
+import { macroNamespacesFor, type MacroEnv } from '../macros/index.ts';
+import type { SourceLocation } from '../project/types.ts';
+
+nunjucks.installJinjaCompat();
+
+/** What one render can see. Parse-time scopes capture calls; compile-time scopes resolve them. */
+export interface RenderScope {
+  dialect: string;
+  vars: Record<string, unknown>;
+  ref(args: unknown[]): unknown;
+  source(args: unknown[]): unknown;
+  config(options: Record<string, unknown>): void;
+  /** `var(name, default)`: throws when unset and no default. */
+  getVar(name: string, fallback: unknown, hasFallback: boolean): unknown;
+  isIncremental(): boolean;
+  this: unknown;
+  target: Record<string, unknown>;
+  /** dbt's `execute`: false while parsing, true while compiling. */
+  execute: boolean;
+  envVars: Record<string, string | undefined>;
+  /** Names of project macros called, for depends_on.macros. */
+  macrosCalled?: Set<string>;
+  /** `model` in Jinja: the node being rendered (name, unique_id, config...). */
+  model?: Record<string, unknown>;
+}
+
+/** A template file with a name and where its text starts in the file (snapshot blocks start later). */
+export interface TemplateSource {
+  file: string;
+  text: string;
+  /** 1-based line of `text`'s first line in `file`. */
+  firstLine: number;
+}
+
+interface ReturnSlot {
+  set: boolean;
+  value: unknown;
+}
+
+/** One per project: compiled macro files and templates are reused across renders and targets. */
+export class JinjaRuntime {
+  readonly env: nunjucks.Environment;
+  private readonly scopes: RenderScope[] = [];
+  private readonly returns: ReturnSlot[] = [];
+  private readonly templates = new Map<string, nunjucks.Template>();
+  private readonly namespaces = new Map<string, ReturnType<typeof macroNamespacesFor>>();
+  /** Project macro names (wrapped functions registered as globals). */
+  readonly macroNames = new Set<string>();
+
+  constructor() {
+    this.env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: false });
+    this.env.addExtension('DoExtension', new DoExtension());
+    this.installFilters();
+    this.installGlobals();
+  }
+
+  private get scope(): RenderScope {
+    const top = this.scopes[this.scopes.length - 1];
+    if (!top) throw new Error('internal: Jinja global used outside a render');
+    return top;
+  }
+
+  /** Runs `fn` with `scope` as the current dbt context (re-entrant: renders may nest). */
+  withScope<T>(scope: RenderScope, fn: () => T): T {
+    this.scopes.push(scope);
+    try {
+      return fn();
+    } finally {
+      this.scopes.pop();
+    }
+  }
+
+  private installFilters(): void {
+    const env = this.env;
+    env.addFilter('as_text', (v: unknown) => (v === null || v === undefined ? '' : String(v)));
+    env.addFilter('as_number', (v: unknown) => Number(v));
+    env.addFilter('as_bool', (v: unknown) => v === true || v === 'true' || v === 'True');
+    env.addFilter('as_native', (v: unknown) => v);
+    env.addFilter('tojson', (v: unknown) => JSON.stringify(v));
+    env.addTest('none', (v: unknown) => v === null || v === undefined);
+    env.addTest('mapping', (v: unknown) => v !== null && typeof v === 'object' && !Array.isArray(v));
+    env.addTest('sequence', (v: unknown) => Array.isArray(v) || typeof v === 'string');
+    env.addTest('string', (v: unknown) => typeof v === 'string');
+  }
+
+  private installGlobals(): void {
+    const runtime = this;
+    const g = this.env.globals as Record<string, unknown>;
+    const getter = (name: string, get: () => unknown) => Object.defineProperty(g, name, { get, enumerable: true, configurable: true });
+
+    const config = (...args: unknown[]) => {
+      const { keywords, positional } = kwargs(args);
+      const fromDict = positional[0] && typeof positional[0] === 'object' ? (positional[0] as Record<string, unknown>) : {};
+      runtime.scope.config({ ...fromDict, ...keywords });
+      return '';
+    };
+    // config.get('key', default) reads the model's config, as in dbt.
+    (config as unknown as { get: (k: string, d?: unknown) => unknown }).get = (key: string, fallback?: unknown) =>
+      ((runtime.scope.model?.config as Record<string, unknown> | undefined)?.[key] ?? fallback ?? null);
+    g.config = config;
+    g.ref = (...args: unknown[]) => runtime.scope.ref(args);
+    g.source = (...args: unknown[]) => runtime.scope.source(args);
+    g.var = (...args: unknown[]) => {
+      const { positional, keywords } = kwargs(args);
+      const name = String(positional[0] ?? keywords.name ?? '');
+      const hasFallback = positional.length > 1 || 'default' in keywords;
+      return runtime.scope.getVar(name, positional.length > 1 ? positional[1] : keywords.default, hasFallback);
+    };
+    g.is_incremental = () => runtime.scope.isIncremental();
+    g.env_var = (...args: unknown[]) => {
+      const { positional } = kwargs(args);
+      const name = String(positional[0]);
+      const value = runtime.scope.envVars[name];
+      if (value !== undefined) return value;
+      if (positional.length > 1) return positional[1];
+      throw new InputError(`env_var('${name}'): environment variable not set and no default given`);
+    };
+    g.return = (value: unknown) => {
+      const slot = runtime.returns[runtime.returns.length - 1];
+      if (!slot) throw new InputError('return() used outside a macro');
+      slot.set = true;
+      slot.value = value;
+      return '';
+    };
+    g.log = () => '';
+    g.print = () => '';
+    g.fromjson = (text: string, fallback?: unknown) => {
+      try {
+        return JSON.parse(text);
+      } catch {
+        return fallback ?? null;
+      }
+    };
+    g.tojson = (value: unknown) => JSON.stringify(value);
+    g.exceptions = {
+      raise_compiler_error: (message: string) => {
+        throw new InputError(String(message));
+      },
+      warn: () => '',
+    };
+    getter('this', () => runtime.scope.this);
+    getter('target', () => runtime.scope.target);
+    getter('execute', () => runtime.scope.execute);
+    getter('model', () => runtime.scope.model ?? {});
+    getter('flags', () => ({ FULL_REFRESH: false, WHICH: 'compile' }));
+    for (const ns of ['dbt', 'dbt_utils', 'dbt_date']) getter(ns, () => runtime.crossDb()[ns]);
+    // adapter.dispatch('name')(args): the dialect's `<dialect>__name` macro, else `default__name`.
+    getter('adapter', () => ({
+      dispatch: (name: string) => {
+        const dialect = runtime.scope.dialect;
+        for (const candidate of [`${dialect}__${name}`, `default__${name}`]) {
+          if (runtime.macroNames.has(candidate)) return g[candidate];
+        }
+        const ns = runtime.crossDb().dbt;
+        if (ns[name]) return ns[name];
+        throw new InputError(`adapter.dispatch: no macro '${dialect}__${name}' or 'default__${name}'`);
+      },
+      quote: (s: string) => (runtime.scope.dialect === 'bigquery' ? `\`${s}\`` : `"${s}"`),
+    }));
+  }
+
+  private crossDb() {
+    const scope = this.scope;
+    let ns = this.namespaces.get(scope.dialect);
+    if (!ns) {
+      const current = (): MacroEnv => ({ dialect: this.scope.dialect, vars: this.scope.vars });
+      ns = macroNamespacesFor(scope.dialect, current);
+      this.namespaces.set(scope.dialect, ns);
+    }
+    return ns;
+  }
+
+  /**
+   * Compiles a macro file and registers its macros as globals. `{% test name(...) %}` blocks
+   * become macros named `test_<name>`, as dbt stores generic tests. Each macro is renamed inside
+   * its file so that calls between macros also go through the wrapper (which implements return()).
+   * Returns the macros found: name, arguments, 1-based line.
+   */
+  addMacroFile(source: TemplateSource): Array<{ name: string; args: string[]; line: number; sql: string }> {
+    const found: Array<{ name: string; args: string[]; line: number; sql: string }> = [];
+    const blockRe = /\{%-?\s*(macro|test)\s+([A-Za-z_][A-Za-z0-9_]*)\s*\(([^)]*)\)\s*-?%\}/g;
+    let text = source.text.replace(/\{%(-?)\s*endtest\s*(-?)%\}/g, '{%$1 endmacro $2%}');
+    text = text.replace(blockRe, (whole, kind: string, name: string, args: string, offset: number) => {
+      const fullName = kind === 'test' ? `test_${name}` : name;
+      const line = source.firstLine + countLines(source.text, offset);
+      const end = source.text.indexOf('endtest', offset) >= 0 && kind === 'test' ? source.text.indexOf('endtest', offset) : source.text.indexOf('endmacro', offset);
+      found.push({
+        name: fullName,
+        args: args.split(',').map((a) => a.trim().split('=')[0].trim()).filter(Boolean),
+        line,
+        sql: source.text.slice(offset, end >= 0 ? source.text.indexOf('%}', end) + 2 : undefined),
+      });
+      return whole.replace(new RegExp(`(macro|test)\\s+${name}`), `macro m__raw__${fullName}`);
+    });
+    const template = this.compile({ ...source, text });
+    let exported: Record<string, unknown> = {};
+    this.withScope(parseScope(), () => {
+      template.getExported({}, null as unknown as nunjucks.runtime.Frame, (err, result) => {
+        if (err) throw err;
+        exported = result as Record<string, unknown>;
+      });
+    });
+    for (const macro of found) {
+      const raw = exported[`m__raw__${macro.name}`] as ((...args: unknown[]) => unknown) | undefined;
+      if (!raw) continue;
+      this.macroNames.add(macro.name);
+      this.env.addGlobal(macro.name, this.wrapMacro(macro.name, raw));
+    }
+    return found;
+  }
+
+  private wrapMacro(name: string, raw: (...args: unknown[]) => unknown) {
+    const runtime = this;
+    return function (this: unknown, ...args: unknown[]) {
+      runtime.scopes[runtime.scopes.length - 1]?.macrosCalled?.add(name);
+      const slot: ReturnSlot = { set: false, value: undefined };
+      runtime.returns.push(slot);
+      try {
+        const output = raw.apply(this, args);
+        return slot.set ? slot.value : output;
+      } finally {
+        runtime.returns.pop();
+      }
+    };
+  }
+
+  /** Compiles (once) a template; throws InputError `file:line: message` on a syntax error. */
+  compile(source: TemplateSource): nunjucks.Template {
+    const key = `${source.file}\u0000${source.firstLine}\u0000${source.text}`;
+    let template = this.templates.get(key);
+    if (!template) {
+      try {
+        template = new nunjucks.Template(source.text, this.env, source.file, true);
+      } catch (error) {
+        throw renderError(error, source, 'parse');
+      }
+      this.templates.set(key, template);
+    }
+    return template;
+  }
+
+  /** Renders a template in `scope`; errors become InputError `file:line: message`. */
+  render(source: TemplateSource, scope: RenderScope): string {
+    const template = this.compile(source);
+    return this.withScope(scope, () => {
+      try {
+        return template.render({});
+      } catch (error) {
+        throw renderError(error, source);
+      }
+    });
+  }
+
+  /** Calls a project macro by name with keyword arguments (e.g. a `{% test %}` macro). */
+  callMacro(name: string, kwargsObject: Record<string, unknown>, scope: RenderScope): string {
+    const fn = (this.env.globals as Record<string, unknown>)[name];
+    if (typeof fn !== 'function') throw new InputError(`undefined macro '${name}'`);
+    return this.withScope(scope, () => String(fn({ ...kwargsObject, __keywords: true }) ?? ''));
+  }
+}
+
+/** A scope for rendering macro files' top level (which only defines macros). */
+function parseScope(): RenderScope {
+  return {
+    dialect: 'duckdb',
+    vars: {},
+    ref: () => '',
+    source: () => '',
+    config: () => undefined,
+    getVar: (_n, fallback) => fallback ?? null,
+    isIncremental: () => false,
+    this: '',
+    target: {},
+    execute: false,
+    envVars: {},
+  };
+}
+
+function kwargs(args: unknown[]): { positional: unknown[]; keywords: Record<string, unknown> } {
+  const last = args[args.length - 1];
+  if (last && typeof last === 'object' && (last as { __keywords?: boolean }).__keywords) {
+    const { __keywords, ...keywords } = last as Record<string, unknown>;
+    void __keywords;
+    return { positional: args.slice(0, -1), keywords };
+  }
+  return { positional: args, keywords: {} };
+}
+export { kwargs as splitKwargs };
+
+function countLines(text: string, offset: number): number {
+  let n = 0;
+  for (let i = 0; i < offset; i++) if (text.charCodeAt(i) === 10) n++;
+  return n;
+}
+
+/**
+ * Turns a nunjucks error into one line: `models/x.sql:12: undefined macro 'foo'`. nunjucks
+ * reports 0-based lines relative to the template text; snapshot bodies start later in the file.
+ */
+export function renderError(error: unknown, source: TemplateSource, phase: 'parse' | 'render' = 'render'): InputError {
+  const raw = error instanceof Error ? error.message : String(error);
+  const position = /\[Line (\d+), Column (\d+)\]/.exec(raw);
+  let message = raw.replace(/^(Template render error: )?\([^)]*\)\s*(\[Line \d+, Column \d+\])?\s*/s, '').trim();
+  message = message.replace(/^(Template render error: )?\([^)]*\)\s*(\[Line \d+, Column \d+\])?\s*/s, '').trim();
+  message = message.replace(/^(InputError|Error|TypeError|Template render error):\s*/, '').replace(/^(InputError|Error):\s*/, '');
+  const call = /Unable to call `([^`]+)`, which is undefined or falsey/.exec(message);
+  if (call) message = `undefined macro '${call[1].replace(/\["([^"]+)"\]/g, '.$1')}'`;
+  // The parser reports 1-based lines, the renderer 0-based ones.
+  const line = position ? source.firstLine + Number(position[1]) - (phase === 'parse' ? 1 : 0) : lastLineOf(source);
+  const where = `${source.file}:${line}`;
+  if (error instanceof InputError && error.message.startsWith(`${source.file}:`)) return error;
+  return new InputError(`${where}: ${message.split('\n')[0]}`);
+}
+
+function lastLineOf(source: TemplateSource): number {
+  return source.firstLine + Math.max(0, source.text.replace(/\n+$/, '').split('\n').length - 1);
+}
+
+export type { SourceLocation };
+
+/** `{% do expr %}`: evaluates an expression for its side effect (list.append, dict.update). */
+class DoExtension {
+  tags = ['do'];
+  parse(parser: any, nodes: any) {
+    const token = parser.nextToken();
+    const expr = parser.parseExpression();
+    parser.advanceAfterBlockEnd(token.value);
+    return new nodes.CallExtension(this, 'run', new nodes.NodeList(token.lineno, token.colno, [expr]));
+  }
+  run(_context: unknown, _value: unknown) {
+    return '';
+  }
+}
