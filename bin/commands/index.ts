@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerAirflow } from './airflow.ts';
+import { registerCheck } from './check.ts';
 import { registerInit } from './init.ts';
 
 /**
@@ -9,6 +10,7 @@ import { registerInit } from './init.ts';
 const registrations: Array<(program: Command) => void> = [
   // (commands are added here, one import each)
   registerAirflow,
+  registerCheck,
   registerInit,
 ];
 

@@ -38,11 +38,10 @@ interface ZetaSqlPackage {
 }
 
 /** Finds the package and its binary for this platform, or throws an InputError saying how to install it. */
-export function locateZetaSql(): ZetaSqlPackage {
-  const req = createRequire(import.meta.url);
+export function locateZetaSql(resolvePackage: (name: string) => string = createRequire(import.meta.url).resolve): ZetaSqlPackage {
   let main: string;
   try {
-    main = req.resolve(ZETASQL_PACKAGE);
+    main = resolvePackage(ZETASQL_PACKAGE);
   } catch {
     throw new InputError(`the ZetaSQL analyser is not installed (optional dependency ${ZETASQL_PACKAGE})`, INSTALL_HINT);
   }

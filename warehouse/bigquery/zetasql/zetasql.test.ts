@@ -3,8 +3,27 @@ import { LANDING_TABLES } from '../../../contract/landing.ts';
 import { BigQueryAnalyzer, ZetaSqlAnalysisError } from './analyzer.ts';
 import { BigQueryCatalog, relationFromContract } from './catalog.ts';
 import { BigQueryEvaluator } from './evaluator.ts';
-import { startZetaSql, zetaSqlAvailable, type ZetaSqlServer } from './server.ts';
+import { InputError } from '../../../contract/errors.ts';
+import { locateZetaSql, startZetaSql, zetaSqlAvailable, type ZetaSqlServer } from './server.ts';
 import { decodeNumeric, decodeValue, encodeNumericUnits, encodeTimestampMicros } from './values.ts';
+
+describe('without the optional ZetaSQL package', () => {
+  it('fails as bad input (exit 2) with how to install it', () => {
+    const missing = () => {
+      throw new Error("Cannot find module '@fivetrandevelopers/zetasql'");
+    };
+    let error: unknown;
+    try {
+      locateZetaSql(missing);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).exitCode).toBe(2);
+    expect((error as InputError).message).toMatch(/@fivetrandevelopers\/zetasql/);
+    expect((error as InputError).hint).toMatch(/npm install/);
+  });
+});
 
 // The package is an optional dependency; CI installs it with `npm ci`. Without it these tests
 // cannot prove anything, so they are reported as skipped rather than passing silently.
