@@ -55,9 +55,9 @@ describe('view', () => {
 });
 
 describe('incremental', () => {
-  const model = (isIncremental: boolean) =>
+  const model = (isIncremental: boolean): string =>
     isIncremental ? `SELECT * FROM marts.src WHERE id > (SELECT coalesce(max(id), 0) - 1 FROM marts.orders)` : 'SELECT * FROM marts.src';
-  const build = (config: Record<string, unknown>, fullRefresh = false, render = model) =>
+  const build = (config: Record<string, unknown>, fullRefresh = false, render: (inc: boolean) => string = model) =>
     materializeIncremental(log(), target, render, incrementalConfig(config, 'models/orders.sql'), fullRefresh);
 
   async function twoRuns(config: Record<string, unknown>) {

@@ -1,0 +1,200 @@
+import { randomUUID } from 'node:crypto';
+import { EngineError, type Engine } from '../engine.ts';
+import { runResults, type NodeResult, type NodeStatus, type RunResults, type TimingInfo } from '../artifacts/run-results.ts';
+import { selectNodes } from '../dag/select.ts';
+import type { ExecutableNode, Project, TargetInfo } from '../project/types.ts';
+import { describeNodeError } from './errors.ts';
+import { runNode, type NodeRunContext, type NodeTrace } from './nodes.ts';
+import { downstreamOf, planBuild, type Plan } from './plan.ts';
+import { readScenarioVars } from './scenario.ts';
+
+/**
+ * The build API (`sim build`, `sim test`, and the pipeline's build step): selects nodes, plans
+ * them in DAG order, runs up to `threads` at a time, and returns dbt-shaped run results. A node
+ * that errors or a test that fails skips everything waiting on it, with the cause in the
+ * message; nodes already built stay as they were.
+ */
+
+export type BuildMode = 'build' | 'run' | 'test';
+
+export interface BuildOptions {
+  target: TargetInfo;
+  select?: string[];
+  exclude?: string[];
+  /** Nodes running at the same time (default 1). */
+  threads?: number;
+  fullRefresh?: boolean;
+  /** --vars; override the scenario's vars, which override dbt_project.yml's. */
+  vars?: Record<string, unknown>;
+  /** 'build': models, seeds, snapshots and tests; 'run': without tests (`--no-tests`); 'test': tests only. */
+  mode?: BuildMode;
+  /** Retries of a node after a transient engine error (default 0). */
+  retries?: number;
+  /** Where landing._sim_meta lives (default: the landing schema). */
+  landingSchema?: string;
+  onEvent?: (event: RunEvent) => void;
+}
+
+export type RunEvent =
+  | { type: 'plan'; nodes: Array<{ uniqueId: string; name: string; resourceType: string }>; vars: Record<string, unknown> }
+  | { type: 'node-start'; uniqueId: string; name: string; resourceType: string; index: number; total: number }
+  | { type: 'node-finish'; uniqueId: string; name: string; resourceType: string; index: number; total: number; result: NodeResult; error?: unknown };
+
+const RESOURCE_TYPES = {
+  build: ['model', 'seed', 'snapshot', 'test'],
+  run: ['model', 'seed', 'snapshot'],
+  test: ['test'],
+} as const;
+
+export async function build(engine: Engine, project: Project, options: BuildOptions): Promise<RunResults> {
+  const started = performance.now();
+  const mode = options.mode ?? 'build';
+  const scenario = await readScenarioVars(engine, options.landingSchema);
+  const cliVars = { ...scenario, ...(options.vars ?? {}) };
+  const vars = { ...project.config.vars, ...cliVars };
+  const selected = selectNodes(project, { select: options.select, exclude: options.exclude, resourceTypes: [...RESOURCE_TYPES[mode]] }).filter(
+    (id) => isExecuted(project.nodes.get(id)),
+  );
+  const plan = planBuild(project, selected);
+  options.onEvent?.({ type: 'plan', nodes: plan.order.map((id) => describe(project.nodes.get(id)!)), vars });
+
+  const schemas = new Map<string, Promise<void>>();
+  const ctx: NodeRunContext = {
+    engine,
+    project,
+    compile: { dialect: engine.dialect, target: options.target, vars: cliVars },
+    vars,
+    fullRefresh: options.fullRefresh === true,
+    ensureSchema: (schema) => schemas.get(schema) ?? (schemas.set(schema, engine.ensureSchema(schema)), schemas.get(schema)!),
+  };
+  const results = await schedule(ctx, plan, Math.max(1, Math.trunc(options.threads ?? 1)), options);
+  const args = { which: mode, select: options.select ?? [], exclude: options.exclude ?? [], threads: options.threads ?? 1, full_refresh: ctx.fullRefresh, vars: options.vars ?? {}, target: options.target.name };
+  return runResults(results, (performance.now() - started) / 1000, args, randomUUID());
+}
+
+/** Ephemeral models are inlined into their children, never run (as in dbt). */
+function isExecuted(node: ExecutableNode | undefined): boolean {
+  return !!node && !(node.resourceType === 'model' && node.config.materialized === 'ephemeral') && node.config.enabled !== false;
+}
+
+function describe(node: ExecutableNode) {
+  return { uniqueId: node.uniqueId, name: node.name, resourceType: node.resourceType };
+}
+
+async function schedule(ctx: NodeRunContext, plan: Plan, threads: number, options: BuildOptions): Promise<NodeResult[]> {
+  const total = plan.order.length;
+  const results = new Map<string, NodeResult>();
+  /** Why a node cannot run: the first upstream failure, as the user should read it. */
+  const blockedBy = new Map<string, string>();
+  const pending = [...plan.order];
+  const running = new Map<string, Promise<void>>();
+  const freeThreads = Array.from({ length: threads }, (_, i) => threads - i);
+  let index = 0;
+
+  const finish = (id: string, result: NodeResult, error?: unknown) => {
+    results.set(id, result);
+    const node = ctx.project.nodes.get(id)!;
+    options.onEvent?.({ type: 'node-finish', ...describe(node), index: ++index, total, result, error });
+    if (result.status === 'error' || result.status === 'fail') {
+      const cause = result.status === 'fail' ? `test ${node.name} failed` : `${node.resourceType} ${node.name} errored`;
+      for (const down of downstreamOf(plan, id)) if (!blockedBy.has(down)) blockedBy.set(down, cause);
+    }
+  };
+
+  while (pending.length || running.size) {
+    for (let i = 0; i < pending.length && running.size < threads; ) {
+      const id = pending[i];
+      const waits = [...plan.waitsFor.get(id)!];
+      const blocked = blockedBy.get(id);
+      if (blocked && waits.every((w) => results.has(w))) {
+        pending.splice(i, 1);
+        finish(id, skippedResult(id, `skipped: upstream ${blocked}`));
+        continue;
+      }
+      if (!waits.every((w) => results.has(w))) {
+        i++;
+        continue;
+      }
+      pending.splice(i, 1);
+      const thread = freeThreads.pop()!;
+      const work = execute(ctx, id, `Thread-${thread}`, options, index + running.size + 1, total).then(({ result, error }) => {
+        running.delete(id);
+        freeThreads.push(thread);
+        finish(id, result, error);
+      });
+      running.set(id, work);
+    }
+    if (running.size) await Promise.race(running.values());
+    else if (pending.length) throw new Error(`runner stalled with ${pending.length} nodes pending`); // a plan bug, never user input
+  }
+  return plan.order.map((id) => results.get(id)!);
+}
+
+async function execute(ctx: NodeRunContext, id: string, threadId: string, options: BuildOptions, index: number, total: number): Promise<{ result: NodeResult; error?: unknown }> {
+  const node = ctx.project.nodes.get(id)!;
+  options.onEvent?.({ type: 'node-start', ...describe(node), index, total });
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const retries = options.retries ?? 0;
+  for (let attempt = 0; ; attempt++) {
+    const trace: NodeTrace = { statements: [] };
+    try {
+      const outcome = await runNode(ctx, node, trace);
+      const seconds = (performance.now() - t0) / 1000;
+      return {
+        result: {
+          unique_id: id,
+          status: outcome.status,
+          timing: timing(startedAt, outcome.compileSeconds, seconds),
+          thread_id: threadId,
+          execution_time: round(seconds),
+          adapter_response: outcome.adapterMessage || outcome.rowsAffected !== undefined ? { _message: outcome.adapterMessage, code: outcome.adapterMessage?.split(' ')[0], rows_affected: outcome.rowsAffected } : {},
+          message: outcome.message,
+          failures: node.resourceType === 'test' ? (outcome.failures ?? 0) : null,
+          compiled: outcome.compiledCode !== undefined,
+          compiled_code: outcome.compiledCode,
+          relation_name: outcome.relationName ?? null,
+          batch_results: null,
+        },
+      };
+    } catch (error) {
+      if (error instanceof EngineError && error.transient && attempt < retries) continue;
+      const seconds = (performance.now() - t0) / 1000;
+      const failed = trace.statements[trace.statements.length - 1];
+      return {
+        error,
+        result: {
+          unique_id: id,
+          status: 'error',
+          timing: timing(startedAt, 0, seconds),
+          thread_id: threadId,
+          execution_time: round(seconds),
+          adapter_response: {},
+          message: describeNodeError(node, error, trace.compiledCode, failed),
+          failures: null,
+          compiled: trace.compiledCode !== undefined,
+          compiled_code: trace.compiledCode,
+          relation_name: null,
+          batch_results: null,
+        },
+      };
+    }
+  }
+}
+
+function skippedResult(id: string, message: string): NodeResult {
+  return { unique_id: id, status: 'skipped' as NodeStatus, timing: [], thread_id: 'main', execution_time: 0, adapter_response: {}, message, failures: null, compiled: false, relation_name: null, batch_results: null };
+}
+
+function timing(startedAt: Date, compileSeconds: number, totalSeconds: number): TimingInfo[] {
+  const compileEnd = new Date(startedAt.getTime() + compileSeconds * 1000);
+  const end = new Date(startedAt.getTime() + totalSeconds * 1000);
+  return [
+    { name: 'compile', started_at: startedAt.toISOString(), completed_at: compileEnd.toISOString() },
+    { name: 'execute', started_at: compileEnd.toISOString(), completed_at: end.toISOString() },
+  ];
+}
+
+function round(seconds: number): number {
+  return Math.round(seconds * 1000) / 1000;
+}

@@ -1,0 +1,202 @@
+import { InputError } from '../../contract/errors.ts';
+import type { Engine } from '../engine.ts';
+import { incrementalConfig, tableConfig } from '../materializations/config.ts';
+import { StatementLog } from '../materializations/execute.ts';
+import { materializeIncremental } from '../materializations/incremental.ts';
+import { materializeSeed } from '../materializations/seed.ts';
+import { materializeSnapshot, snapshotSettings } from '../materializations/snapshot.ts';
+import { materializeTable, materializeView } from '../materializations/table.ts';
+import type { CompileContext, ExecutableNode, ModelNode, Project, RelationRef, SeedNode, SnapshotNode, TestNode } from '../project/types.ts';
+import { compileNode, relationFor, resolveTestArgs } from '../render/compile.ts';
+import { runDataTest } from '../testing/data-test.ts';
+import { GENERIC_TESTS, genericTestSql } from '../testing/generic.ts';
+import type { NodeStatus } from '../artifacts/run-results.ts';
+
+/** What running one node produced, before it becomes a run_results entry. */
+export interface NodeOutcome {
+  status: NodeStatus;
+  message: string;
+  rowsAffected?: number;
+  adapterMessage?: string;
+  failures?: number;
+  compiledCode?: string;
+  relationName?: string;
+  statements: string[];
+  compileSeconds: number;
+}
+
+export interface NodeRunContext {
+  engine: Engine;
+  project: Project;
+  compile: CompileContext;
+  /** Project vars overlaid with scenario and --vars: what var() returns. */
+  vars: Record<string, unknown>;
+  fullRefresh: boolean;
+  /** Creates a schema once per run. */
+  ensureSchema(schema: string): Promise<void>;
+}
+
+/** The compiled SQL and statements seen so far, kept for the error message when a node fails. */
+export interface NodeTrace {
+  compiledCode?: string;
+  statements: string[];
+}
+
+export async function runNode(ctx: NodeRunContext, node: ExecutableNode, trace: NodeTrace): Promise<NodeOutcome> {
+  switch (node.resourceType) {
+    case 'model':
+      return runModel(ctx, node, trace);
+    case 'seed':
+      return runSeed(ctx, node, trace);
+    case 'snapshot':
+      return runSnapshot(ctx, node, trace);
+    case 'test':
+      return runTest(ctx, node, trace);
+  }
+}
+
+function toTarget(r: RelationRef): { schema: string; name: string } {
+  return { schema: r.schema, name: r.identifier };
+}
+
+function timed<T>(work: () => T): [T, number] {
+  const start = performance.now();
+  const value = work();
+  return [value, (performance.now() - start) / 1000];
+}
+
+async function runModel(ctx: NodeRunContext, node: ModelNode, trace: NodeTrace): Promise<NodeOutcome> {
+  const where = node.originalFilePath;
+  const log = new StatementLog(ctx.engine, node.uniqueId);
+  trace.statements = log.statements;
+  let compileSeconds = 0;
+  const render = (isIncremental: boolean) => {
+    const [compiled, seconds] = timed(() => compileNode(ctx.project, node.uniqueId, { ...ctx.compile, isIncremental }));
+    compileSeconds += seconds;
+    trace.compiledCode = compiled.sql;
+    return compiled;
+  };
+  const config = node.config as unknown as Record<string, unknown>;
+  const materialized = node.config.materialized;
+  const first = render(false);
+  const target = toTarget(first.relation ?? relationFor(node, ctx.compile.target));
+  await ctx.ensureSchema(target.schema);
+  let result;
+  switch (materialized) {
+    case 'view':
+      result = await materializeView(log, target, first.sql);
+      break;
+    case 'table':
+      result = await materializeTable(log, target, first.sql, tableConfig(config, where));
+      break;
+    case 'incremental': {
+      const fullRefresh = ctx.fullRefresh && node.config.full_refresh !== false;
+      result = await materializeIncremental(log, target, (inc) => (inc ? render(true).sql : first.sql), incrementalConfig(config, where), fullRefresh);
+      break;
+    }
+    default:
+      throw new InputError(`${where}: materialized '${String(materialized)}' is not known (accepted: view, table, incremental, ephemeral)`);
+  }
+  return {
+    status: 'success',
+    message: result.message,
+    adapterMessage: result.message,
+    rowsAffected: result.rowsAffected,
+    compiledCode: trace.compiledCode,
+    relationName: first.relationName,
+    statements: result.statements,
+    compileSeconds,
+  };
+}
+
+async function runSeed(ctx: NodeRunContext, node: SeedNode, trace: NodeTrace): Promise<NodeOutcome> {
+  const target = toTarget(relationFor(node, ctx.compile.target));
+  const log = new StatementLog(ctx.engine, node.uniqueId);
+  trace.statements = log.statements;
+  await ctx.ensureSchema(target.schema);
+  const result = await materializeSeed(log, target, node.csvPath, { column_types: node.config.column_types ?? {}, delimiter: node.config.delimiter ?? ',' }, node.originalFilePath);
+  return {
+    status: 'success',
+    message: result.message,
+    adapterMessage: result.message,
+    rowsAffected: result.rowsAffected,
+    relationName: ctx.engine.dialect.relation(target.schema, target.name),
+    statements: result.statements,
+    compileSeconds: 0,
+  };
+}
+
+async function runSnapshot(ctx: NodeRunContext, node: SnapshotNode, trace: NodeTrace): Promise<NodeOutcome> {
+  const [compiled, compileSeconds] = timed(() => compileNode(ctx.project, node.uniqueId, ctx.compile));
+  trace.compiledCode = compiled.sql;
+  const target = toTarget(compiled.relation ?? relationFor(node, ctx.compile.target));
+  const log = new StatementLog(ctx.engine, node.uniqueId);
+  trace.statements = log.statements;
+  await ctx.ensureSchema(target.schema);
+  const settings = snapshotSettings(node.config as unknown as Record<string, unknown>, node.originalFilePath);
+  const result = await materializeSnapshot(log, target, compiled.sql, settings, { vars: ctx.vars });
+  return {
+    status: 'success',
+    message: result.message,
+    adapterMessage: result.message,
+    rowsAffected: result.rowsAffected,
+    compiledCode: compiled.sql,
+    relationName: compiled.relationName,
+    statements: result.statements,
+    compileSeconds,
+  };
+}
+
+/** dbt's audit schema: `<target schema>_<config.schema or dbt_test__audit>`. */
+export function auditSchema(node: TestNode, targetSchema: string): string {
+  return `${targetSchema}_${node.config.schema ?? 'dbt_test__audit'}`;
+}
+
+async function runTest(ctx: NodeRunContext, node: TestNode, trace: NodeTrace): Promise<NodeOutcome> {
+  const [sql, compileSeconds] = timed(() => testSql(ctx, node));
+  trace.compiledCode = sql;
+  const config = node.config;
+  const outcome = await runDataTest(ctx.engine, {
+    name: config.alias ?? node.name,
+    uniqueId: node.uniqueId,
+    sql,
+    config: {
+      severity: config.severity ?? 'error',
+      warn_if: config.warn_if ?? '!=0',
+      error_if: config.error_if ?? '!=0',
+      store_failures: config.store_failures === true,
+      limit: config.limit,
+      fail_calc: config.fail_calc,
+    },
+    auditSchema: auditSchema(node, ctx.compile.target.schema),
+    where: `${node.location.file}:${node.location.line}`,
+  });
+  trace.statements = outcome.statements;
+  return {
+    status: outcome.status,
+    message: outcome.message,
+    failures: outcome.failures,
+    compiledCode: sql,
+    relationName: outcome.storedIn,
+    statements: outcome.statements,
+    compileSeconds,
+  };
+}
+
+function testSql(ctx: NodeRunContext, node: TestNode): string {
+  if (node.kind === 'singular') return compileNode(ctx.project, node.uniqueId, ctx.compile).sql;
+  const name = node.testMetadata.name;
+  if (!GENERIC_TESTS.includes(name)) {
+    // A project-defined generic test ({% test name(model, ...) %}): the front end renders it.
+    if (ctx.project.macros.has(`macro.${node.packageName}.test_${name}`)) return compileNode(ctx.project, node.uniqueId, ctx.compile).sql;
+    throw new InputError(`${node.location.file}:${node.location.line}: unknown generic test '${name}' (known: ${GENERIC_TESTS.join(', ')}, or a {% test %} macro in the project)`);
+  }
+  const args = resolveTestArgs(ctx.project, node, ctx.compile);
+  const asOf = String(ctx.vars.as_of ?? '');
+  try {
+    return genericTestSql(name, args, { dialect: ctx.engine.dialect, asOf, where: node.config.where });
+  } catch (error) {
+    if (error instanceof InputError) throw new InputError(`${node.location.file}:${node.location.line}: ${error.message}`);
+    throw error;
+  }
+}
