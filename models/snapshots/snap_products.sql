@@ -4,7 +4,7 @@
         target_schema='snapshots',
         unique_key='product_id',
         strategy='timestamp',
-        updated_at='updated_at',
+        updated_at='updated_at'
     )
 }}
 -- Product rows as they were at each build (SCD2 by products.updated_at): every price change
