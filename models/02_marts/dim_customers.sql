@@ -17,6 +17,12 @@ orders as (
 
 ),
 
+countries as (
+
+    select * from {{ ref('country_regions') }}
+
+),
+
 order_history as (
 
     select
@@ -42,6 +48,9 @@ joined as (
         customers.email,
         customers.is_email_valid,
         customers.country_code,
+        countries.country_name,
+        -- a country missing from the seed still gets a region, so a new market is visible
+        coalesce(countries.region, 'Other') as region,
         customers.acquisition_channel,
         customers.signed_up_at,
         customers.signup_date,
@@ -56,6 +65,8 @@ joined as (
     from customers
     left join order_history
         on customers.customer_id = order_history.customer_id
+    left join countries
+        on customers.country_code = countries.country_code
 
 )
 
