@@ -21,6 +21,8 @@ export interface AnalysisResult {
   columns: CatalogColumn[];
   /** The object a DDL statement creates or drops (`['marts', 'fact_orders']`), if any. */
   namePath?: string[];
+  /** For a query: its result has a defined order (a top-level ORDER BY). */
+  ordered?: boolean;
 }
 
 interface GrpcError {
@@ -68,7 +70,9 @@ function toResult(resolvedStatement: Node): AnalysisResult {
     (c: { name: string; column: { type: { typeKind: string } } }) => ({ name: c.name, typeKind: c.column.type.typeKind }),
   );
   const namePath: string[] | undefined = inherited(node, 'namePath');
-  return { kind, columns, namePath };
+  const result: AnalysisResult = { kind, columns, namePath };
+  if (kind === 'resolvedQueryStmtNode') result.ordered = inherited(concreteStatement(node.query).node, 'isOrdered') === true;
+  return result;
 }
 
 /** Analyses statements against a catalog with BigQuery's language options. */

@@ -98,6 +98,12 @@ describe.skipIf(!zetaSqlAvailable())('ZetaSQL service wrapper', () => {
     expect(trunc.message).toMatch(/date part/);
   });
 
+  it('tells an ordered result (top-level ORDER BY) from an unordered one', async () => {
+    expect((await analyzer.analyze('SELECT order_id FROM landing.orders ORDER BY order_id')).ordered).toBe(true);
+    expect((await analyzer.analyze('SELECT order_id FROM (SELECT order_id FROM landing.orders ORDER BY order_id)')).ordered).toBe(false);
+    expect((await analyzer.analyze('SELECT order_id, ROW_NUMBER() OVER (ORDER BY order_ts) AS n FROM landing.orders')).ordered).toBe(false);
+  });
+
   it('adds a model to the catalog so its children resolve it (and typos in them fail)', async () => {
     const parent = await analyzer.analyze('SELECT customer_id, SUM(order_total) AS revenue FROM landing.orders GROUP BY customer_id');
     expect(analyzer.catalog.has('marts', 'revenue')).toBe(false);
