@@ -1,0 +1,140 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { NULL_ENUM_CODE, type LandingBatch } from '../../contract/batch.ts';
+import type { ColumnContract, TableContract } from '../../contract/types.ts';
+import { isoFromMicros } from './values.ts';
+
+/**
+ * Encodes landing batches as newline-delimited JSON, the format of BigQuery load jobs, decoding
+ * the batch encodings (contract/batch.ts): NUMERIC from scaled integers to exact decimal strings
+ * (a JSON number would go through a double), TIMESTAMP from microseconds to RFC 3339 UTC, DATE
+ * from days to 'YYYY-MM-DD', enum codes to their labels. NULL cells are omitted from the object,
+ * which BigQuery reads as NULL.
+ */
+export function encodeRows(batch: LandingBatch, from = 0, to = batch.rowCount): string {
+  const encoders = batch.table.columns.map((col, i) => cellEncoder(col, batch.columns[i]));
+  let out = '';
+  for (let row = from; row < to; row++) {
+    let line = '';
+    for (const encode of encoders) {
+      const cell = encode(row);
+      if (cell !== undefined) line += line === '' ? `{${cell}` : `,${cell}`;
+    }
+    out += line === '' ? '{}\n' : `${line}}\n`;
+  }
+  return out;
+}
+
+type CellEncoder = (row: number) => string | undefined;
+
+function cellEncoder(col: ColumnContract, data: LandingBatch['columns'][number]): CellEncoder {
+  const key = `${JSON.stringify(col.name)}:`;
+  if (data instanceof Uint8Array) {
+    const labels = (col.enumValues ?? []).map((v) => JSON.stringify(v));
+    return (row) => (data[row] === NULL_ENUM_CODE ? undefined : key + labels[data[row]]);
+  }
+  if (Array.isArray(data)) {
+    return (row) => (data[row] === null || data[row] === undefined ? undefined : key + JSON.stringify(data[row]));
+  }
+  const numbers = data;
+  const value = numberFormatter(col);
+  return (row) => (Number.isNaN(numbers[row]) ? undefined : key + value(numbers[row]));
+}
+
+function numberFormatter(col: ColumnContract): (v: number) => string {
+  switch (col.type) {
+    case 'INT64':
+      return (v) => String(Math.trunc(v));
+    case 'FLOAT64':
+      return (v) => (Number.isFinite(v) ? String(v) : JSON.stringify(String(v)));
+    case 'BOOL':
+      return (v) => (v ? 'true' : 'false');
+    case 'NUMERIC':
+      return (v) => `"${decimalText(v, col.scale ?? 2)}"`;
+    case 'TIMESTAMP':
+      return (v) => `"${isoFromMicros(BigInt(Math.round(v)))}"`;
+    case 'DATE':
+      return (v) => `"${new Date(Math.round(v) * 86_400_000).toISOString().slice(0, 10)}"`;
+    case 'STRING':
+      return (v) => JSON.stringify(String(v));
+  }
+}
+
+/** 12345 at scale 2 -> '123.45', exactly (integer arithmetic on the scaled value). */
+export function decimalText(scaled: number, scale: number): string {
+  const n = BigInt(Math.round(scaled));
+  const negative = n < 0n;
+  const digits = (negative ? -n : n).toString().padStart(scale + 1, '0');
+  const text = scale === 0 ? digits : `${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
+  return negative ? `-${text}` : text;
+}
+
+/** One NDJSON file of a table, ready to load. */
+export interface NdjsonChunk {
+  table: TableContract;
+  file: string;
+  index: number;
+  rows: number;
+  bytes: number;
+  sha256: string;
+}
+
+/**
+ * Writes one table's rows into NDJSON files of at most `maxBytes` each. The client's upload is
+ * one multipart POST with no resume, so a large landing is sent as several load jobs of bounded
+ * size: a failed upload costs one chunk, not the whole table.
+ */
+export class NdjsonChunker {
+  private fd: number | undefined;
+  private current: Omit<NdjsonChunk, 'sha256'> | undefined;
+  private hash = createHash('sha256');
+  private next = 0;
+
+  constructor(
+    private readonly table: TableContract,
+    private readonly dir: string,
+    private readonly maxBytes: number,
+    private readonly onChunk: (chunk: NdjsonChunk) => void,
+  ) {}
+
+  write(batch: LandingBatch): void {
+    // Encode in slices; only a slice that crosses the size limit is split line by line.
+    const slice = 4096;
+    for (let from = 0; from < batch.rowCount; from += slice) {
+      const to = Math.min(batch.rowCount, from + slice);
+      const text = encodeRows(batch, from, to);
+      const bytes = Buffer.byteLength(text);
+      if ((this.current?.bytes ?? 0) + bytes <= this.maxBytes) this.put(text, to - from, bytes);
+      else for (const line of text.slice(0, -1).split('\n')) this.put(`${line}\n`, 1, Buffer.byteLength(line) + 1);
+    }
+  }
+
+  /** Appends encoded rows to the open file, starting a new file first if they would not fit. */
+  private put(text: string, rows: number, bytes: number): void {
+    if (this.current && this.current.rows > 0 && this.current.bytes + bytes > this.maxBytes) this.finish();
+    if (!this.current) this.open();
+    fs.writeSync(this.fd!, text);
+    this.hash.update(text);
+    this.current!.rows += rows;
+    this.current!.bytes += bytes;
+  }
+
+  /** Closes the open file (if any) and hands it over. */
+  finish(): void {
+    if (!this.current) return;
+    fs.closeSync(this.fd!);
+    const chunk = { ...this.current, sha256: this.hash.digest('hex') };
+    this.fd = undefined;
+    this.current = undefined;
+    this.hash = createHash('sha256');
+    this.onChunk(chunk);
+  }
+
+  private open(): void {
+    const index = this.next++;
+    const file = path.join(this.dir, `${this.table.name}.${String(index).padStart(4, '0')}.ndjson`);
+    this.fd = fs.openSync(file, 'w');
+    this.current = { table: this.table, file, index, rows: 0, bytes: 0 };
+  }
+}
