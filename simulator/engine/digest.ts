@@ -1,0 +1,113 @@
+import type { LandingBatch } from '../../contract/batch.ts';
+import { mix32 } from '../rng/hash.ts';
+
+/**
+ * Order-independent table digests: every row is hashed to 64 bits from its canonical values
+ * (column by column, in contract order), and the table digest is the sum of the row hashes
+ * modulo 2^64, printed as 16 hex digits. A sum does not care about row order, batch size,
+ * worker count or how tables interleave, yet any changed, missing or extra row changes it.
+ *
+ * Canonical values: numbers (INT64, NUMERIC in cents, TIMESTAMP in microseconds) as their
+ * integer value split into two 32-bit words, NULL as a marker word pair; enums as their code
+ * (255 = NULL); strings as their length and UTF-16 code units, NULL as a marker.
+ */
+
+const TWO32 = 4294967296;
+const NULL_A = 0x7ff80001;
+const NULL_B = 0x5bd1e995;
+
+export class TableDigest {
+  /** Low and high 32-bit halves of the running sum; kept below 2^32 after each batch. */
+  private lo = 0;
+  private hi = 0;
+  rows = 0;
+  private laneA = new Uint32Array(0);
+  private laneB = new Uint32Array(0);
+
+  add(batch: LandingBatch): void {
+    const n = batch.rowCount;
+    if (this.laneA.length < n) {
+      this.laneA = new Uint32Array(n);
+      this.laneB = new Uint32Array(n);
+    }
+    const a = this.laneA;
+    const b = this.laneB;
+    a.fill(0x243f6a88, 0, n);
+    b.fill(0x85a308d3, 0, n);
+    for (let c = 0; c < batch.columns.length; c++) {
+      const col = batch.columns[c];
+      if (col instanceof Float64Array) {
+        for (let r = 0; r < n; r++) {
+          const v = col[r];
+          let w0: number;
+          let w1: number;
+          if (v !== v) {
+            w0 = NULL_A;
+            w1 = NULL_B;
+          } else {
+            const high = Math.floor(v / TWO32);
+            w0 = (v - high * TWO32) >>> 0;
+            w1 = high | 0;
+          }
+          a[r] = Math.imul(((a[r] ^ w0) << 13) | ((a[r] ^ w0) >>> 19), 0x9e3779b1) ^ w1;
+          b[r] = Math.imul(((b[r] ^ w1) << 17) | ((b[r] ^ w1) >>> 15), 0x85ebca77) ^ w0;
+        }
+      } else if (col instanceof Uint8Array) {
+        for (let r = 0; r < n; r++) {
+          const w = col[r] + 0x100 * (c + 1);
+          a[r] = Math.imul(((a[r] ^ w) << 13) | ((a[r] ^ w) >>> 19), 0x9e3779b1);
+          b[r] = Math.imul(((b[r] ^ w) << 17) | ((b[r] ^ w) >>> 15), 0x85ebca77);
+        }
+      } else {
+        for (let r = 0; r < n; r++) {
+          const s = col[r];
+          let ha = a[r];
+          let hb = b[r];
+          if (s === null || s === undefined) {
+            ha = Math.imul(ha ^ NULL_A, 0x9e3779b1);
+            hb = Math.imul(hb ^ NULL_B, 0x85ebca77);
+          } else {
+            ha = Math.imul(ha ^ (s.length + 1), 0x9e3779b1);
+            hb = Math.imul(hb ^ (s.length + 1), 0x85ebca77);
+            for (let i = 0; i < s.length; i++) {
+              const ch = s.charCodeAt(i);
+              ha = Math.imul(((ha ^ ch) << 13) | ((ha ^ ch) >>> 19), 0x9e3779b1);
+              hb = Math.imul(((hb ^ ch) << 17) | ((hb ^ ch) >>> 15), 0x85ebca77);
+            }
+          }
+          a[r] = ha;
+          b[r] = hb;
+        }
+      }
+    }
+    let lo = this.lo;
+    let hi = this.hi;
+    for (let r = 0; r < n; r++) {
+      const fa = mix32(a[r]);
+      lo += fa;
+      hi += mix32((b[r] ^ fa) >>> 0);
+    }
+    // Fold the carries (batches are at most 2^20 rows, so the sums stay exact below 2^53).
+    const carry = Math.floor(lo / TWO32);
+    this.lo = lo - carry * TWO32;
+    this.hi = (hi + carry) % TWO32;
+    this.rows += n;
+  }
+
+  /** Adds another partial digest (from a worker) of the same table. */
+  merge(other: { lo: number; hi: number; rows: number }): void {
+    const lo = this.lo + other.lo;
+    const carry = Math.floor(lo / TWO32);
+    this.lo = lo - carry * TWO32;
+    this.hi = (this.hi + other.hi + carry) % TWO32;
+    this.rows += other.rows;
+  }
+
+  state(): { lo: number; hi: number; rows: number } {
+    return { lo: this.lo, hi: this.hi, rows: this.rows };
+  }
+
+  hex(): string {
+    return this.hi.toString(16).padStart(8, '0') + this.lo.toString(16).padStart(8, '0');
+  }
+}

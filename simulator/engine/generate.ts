@@ -1,0 +1,324 @@
+import { customers, orderItems, orders, productPrices, products } from '../../contract/landing.ts';
+import { DAY_SEC } from '../calendar/calendar.ts';
+import { searchCumulative } from '../rng/choice.ts';
+import { exponential, logNormal, unit } from '../rng/distributions.ts';
+import { fieldHash, keyBase } from '../rng/hash.ts';
+import type { FaultKind } from '../scenario/types.ts';
+import { launchedBy, priceAt } from '../world/products.ts';
+import { CF, emptyProfile, IF, OF, World } from '../world/world.ts';
+import { columnIndex, type TableSink } from './sink.ts';
+
+/**
+ * Row generation: writes the visible rows of a world straight into the batch typed arrays
+ * (no per-row objects, no Date, timestamps as numbers). Every value comes from the counter hash
+ * keyed by the row's world id, so a block of customers yields the same rows whichever process,
+ * batch or order it is generated in.
+ */
+
+export interface Sinks {
+  customers: TableSink;
+  products: TableSink;
+  product_prices: TableSink;
+  orders: TableSink;
+  order_items: TableSink;
+}
+
+export type FaultCounts = Record<FaultKind, number>;
+
+export function emptyFaultCounts(): FaultCounts {
+  return { duplicate_rows: 0, null_emails: 0, mixed_case_emails: 0, negative_prices: 0, orphan_product_ids: 0, late_rows: 0 };
+}
+
+const US = 1_000_000;
+
+const C = {
+  id: columnIndex(customers, 'customer_id'),
+  first: columnIndex(customers, 'first_name'),
+  last: columnIndex(customers, 'last_name'),
+  email: columnIndex(customers, 'email'),
+  country: columnIndex(customers, 'country_code'),
+  acquisition: columnIndex(customers, 'acquisition_channel'),
+  created: columnIndex(customers, 'created_at'),
+};
+const P = {
+  id: columnIndex(products, 'product_id'),
+  name: columnIndex(products, 'product_name'),
+  category: columnIndex(products, 'category'),
+  subcategory: columnIndex(products, 'subcategory'),
+  brand: columnIndex(products, 'brand'),
+  description: columnIndex(products, 'description'),
+  price: columnIndex(products, 'price'),
+  cost: columnIndex(products, 'cost'),
+  launched: columnIndex(products, 'launched_at'),
+  created: columnIndex(products, 'created_at'),
+  updated: columnIndex(products, 'updated_at'),
+};
+const PP = { id: columnIndex(productPrices, 'product_id'), price: columnIndex(productPrices, 'price'), validFrom: columnIndex(productPrices, 'valid_from') };
+const O = {
+  id: columnIndex(orders, 'order_id'),
+  customer: columnIndex(orders, 'customer_id'),
+  status: columnIndex(orders, 'order_status'),
+  channel: columnIndex(orders, 'order_channel'),
+  ts: columnIndex(orders, 'order_ts'),
+  shipped: columnIndex(orders, 'shipped_at'),
+  delivered: columnIndex(orders, 'delivered_at'),
+  cancelled: columnIndex(orders, 'cancelled_at'),
+  returned: columnIndex(orders, 'returned_at'),
+  total: columnIndex(orders, 'order_total'),
+  created: columnIndex(orders, 'created_at'),
+  updated: columnIndex(orders, 'updated_at'),
+};
+const I = {
+  id: columnIndex(orderItems, 'order_item_id'),
+  order: columnIndex(orderItems, 'order_id'),
+  product: columnIndex(orderItems, 'product_id'),
+  quantity: columnIndex(orderItems, 'quantity'),
+  price: columnIndex(orderItems, 'unit_price'),
+  updated: columnIndex(orderItems, 'updated_at'),
+};
+// Codes of contract ORDER_STATUSES.
+const PLACED = 0, SHIPPED = 1, DELIVERED = 2, CANCELLED = 3, RETURNED = 4;
+
+/** products and product_prices: the rows visible as of as_of. */
+export function generateProductTables(world: World, sinks: Sinks, faults: FaultCounts): void {
+  const pr = world.products;
+  const asOfEnd = world.calendar.asOfEndSec;
+  const cats = world.scenario.categories;
+  const negRate = world.fault.negative_prices;
+  for (let p = 0; p < pr.count; p++) {
+    const launch = pr.launchSec[p];
+    if (launch >= asOfEnd) break; // ids ascend with launch
+    let last = pr.priceStart[p];
+    for (let k = pr.priceStart[p]; k < pr.priceStart[p + 1] && pr.priceSec[k] < asOfEnd; k++) {
+      last = k;
+      const s = sinks.product_prices;
+      const r = s.next();
+      s.num[PP.id][r] = p + 1;
+      s.num[PP.price][r] = pr.priceCents[k];
+      s.num[PP.validFrom][r] = pr.priceSec[k] * US;
+    }
+    let price = pr.priceCents[last];
+    if (negRate > 0 && unit(keyBase(world.productFaultBase, p), 0) < negRate) {
+      price = -price;
+      faults.negative_prices++;
+    }
+    const s = sinks.products;
+    const r = s.next();
+    s.num[P.id][r] = p + 1;
+    s.strs[P.name][r] = pr.name[p];
+    s.strs[P.category][r] = cats[pr.category[p]].name;
+    s.strs[P.subcategory][r] = pr.subcategory[p];
+    s.strs[P.brand][r] = pr.brand[p];
+    s.strs[P.description][r] = pr.description[p];
+    s.num[P.price][r] = price;
+    s.num[P.cost][r] = pr.costCents[p];
+    s.num[P.launched][r] = launch * US;
+    s.num[P.created][r] = launch * US;
+    s.num[P.updated][r] = pr.priceSec[last] * US;
+  }
+}
+
+/** Reusable per-generator scratch space. */
+export class BlockScratch {
+  times = new Float64Array(64);
+  lineProducts = new Int32Array(20);
+  readonly profile = emptyProfile();
+  ensure(n: number): void {
+    if (this.times.length < n + 1) this.times = new Float64Array(Math.max(n + 1, this.times.length * 2));
+  }
+}
+
+/**
+ * Generates customers [from, to) with their orders and order lines. `orderIndex0`/`itemIndex0`
+ * are the world's running counts before customer `from` (from the plan's pre-pass): order ids
+ * are sequential in customer order, and line ids sequential in order-id order.
+ * Returns false once a customer signed up after as_of (every later one did too).
+ */
+export function generateCustomerBlock(
+  world: World,
+  from: number,
+  to: number,
+  orderIndex0: number,
+  itemIndex0: number,
+  sinks: Sinks,
+  faults: FaultCounts,
+  scratch: BlockScratch,
+): boolean {
+  const cal = world.calendar;
+  const asOfEnd = cal.asOfEndSec;
+  const names = world.names;
+  const b = world.scenario.behaviour;
+  const f = world.fault;
+  let orderIndex = orderIndex0;
+  let itemIndex = itemIndex0;
+  const profile = scratch.profile;
+
+  for (let i = from; i < to; i++) {
+    const pr = world.profile(i, profile);
+    if (pr.signupSec >= asOfEnd) return false;
+    const kb = keyBase(world.customerBase, i);
+    const customerId = i + 1;
+
+    // --- the customer row ---
+    const fi = Math.floor(unit(kb, CF.first) * names.first.length);
+    const li = Math.floor(unit(kb, CF.last) * names.last.length);
+    let email: string | null;
+    if (f.null_emails > 0 && unit(kb, CF.nullEmail) < f.null_emails) {
+      email = null;
+      faults.null_emails++;
+    } else {
+      const mixed = f.mixed_case_emails > 0 && unit(kb, CF.mixedCase) < f.mixed_case_emails;
+      const fe = mixed ? names.first[fi].replace(/[^A-Za-z]/g, '') : names.firstEmail[fi];
+      const le = mixed ? names.last[li].replace(/[^A-Za-z]/g, '') : names.lastEmail[li];
+      const domain = names.emailDomains[world.domainAlias.pick(unit(kb, CF.domain))];
+      // The id ends every local part, so clean emails are unique (names contain no digits).
+      const pattern = fieldHash(kb, CF.emailPattern) & 3;
+      const local = pattern === 0 ? `${fe}.${le}` : pattern === 1 ? `${fe.charAt(0)}${le}` : pattern === 2 ? `${fe}_${le}` : `${le}.${fe}`;
+      email = `${local}${customerId}@${mixed ? domain.toUpperCase() : domain}`;
+      if (mixed) faults.mixed_case_emails++;
+    }
+    const country = world.countries[world.countryAlias.pick(unit(kb, CF.country))];
+    const acquisition = world.acquisitionAlias.pick(unit(kb, CF.acquisition));
+    const copies = f.duplicate_rows > 0 && unit(kb, CF.duplicate) < f.duplicate_rows ? 2 : 1;
+    if (copies === 2) faults.duplicate_rows++;
+    for (let c = 0; c < copies; c++) {
+      const s = sinks.customers;
+      const r = s.next();
+      s.num[C.id][r] = customerId;
+      s.strs[C.first][r] = names.first[fi];
+      s.strs[C.last][r] = names.last[li];
+      s.strs[C.email][r] = email;
+      s.strs[C.country][r] = country;
+      s.enums[C.acquisition][r] = acquisition;
+      s.num[C.created][r] = pr.signupSec * US;
+    }
+
+    // --- order times: the first order, then repeats as sorted uniforms of demand exposure ---
+    const n = pr.orders;
+    if (n === 0) continue;
+    scratch.ensure(n);
+    const times = scratch.times;
+    let k = 0;
+    if (pr.firstOrders) times[k++] = pr.firstOrderSec;
+    if (pr.repeatOrders > 0) {
+      const fromSec = pr.firstOrders ? pr.firstOrderSec : pr.signupSec;
+      const c0 = cal.exposure(fromSec);
+      const span = pr.exposure;
+      // Exponential spacings give the order statistics of uniforms without sorting.
+      let total = 0;
+      for (let j = 0; j <= pr.repeatOrders; j++) {
+        total += -Math.log(unit(kb, CF.spacing + j));
+        times[k + j] = total;
+      }
+      const lastSec = pr.activeEndSec - 1;
+      for (let j = 0; j < pr.repeatOrders; j++) {
+        let t = Math.floor(cal.timeAt(c0 + (times[k + j] / total) * span));
+        if (t < fromSec) t = fromSec;
+        if (t > lastSec) t = Math.floor(lastSec);
+        times[k + j] = t;
+      }
+      k += pr.repeatOrders;
+    }
+
+    // --- the orders and their lines ---
+    for (let o = 0; o < n; o++) {
+      const orderId = ++orderIndex;
+      const nItems = world.itemsInOrder(orderId);
+      const firstItemId = itemIndex + 1;
+      itemIndex += nItems;
+      const ts = times[o];
+      const okb = keyBase(world.orderBase, orderId);
+      let created = ts;
+      const late = f.late_rows > 0 && unit(okb, OF.lateCoin) < f.late_rows;
+      if (late) created = Math.floor(ts + DAY_SEC * (1 + unit(okb, OF.lateDelay) * (world.scenario.faults.late_days_max - 1)));
+      if (created >= asOfEnd) continue;
+      if (late) faults.late_rows++;
+
+      // Status lifecycle over the world; landing shows the steps that happened by as_of.
+      let status = PLACED;
+      let last = ts;
+      let shipped = NaN, delivered = NaN, cancelled = NaN, returned = NaN;
+      if (unit(okb, OF.cancelCoin) < b.cancel_rate) {
+        const t = Math.floor(ts + 300 + exponential(okb, OF.cancelDelay, 6 * 3600));
+        if (t < asOfEnd) { cancelled = t; status = CANCELLED; last = t; }
+      } else {
+        const ts1 = Math.floor(ts + Math.max(3600, logNormal(okb, OF.shipDelay, b.ship_days_mean * 0.8825, 0.5) * DAY_SEC));
+        if (ts1 < asOfEnd) {
+          shipped = ts1; status = SHIPPED; last = ts1;
+          const ts2 = Math.floor(ts1 + Math.max(3600, logNormal(okb, OF.deliveryDelay, b.delivery_days_mean * 0.8825, 0.5) * DAY_SEC));
+          if (ts2 < asOfEnd) {
+            delivered = ts2; status = DELIVERED; last = ts2;
+            if (unit(okb, OF.returnCoin) < b.return_rate) {
+              const ts3 = Math.floor(ts2 + DAY_SEC + exponential(okb, OF.returnDelay, b.return_days_mean * DAY_SEC));
+              if (ts3 < asOfEnd) { returned = ts3; status = RETURNED; last = ts3; }
+            }
+          }
+        }
+      }
+      const updated = (last > created ? last : created) * US;
+
+      // Order lines: products launched by the order time, popularity x the month's category season.
+      const prods = world.products;
+      const launched = launchedBy(prods, ts);
+      const cum = prods.monthCum[cal.month[cal.dayIndex(ts)]];
+      const top = cum[launched - 1];
+      const chosen = scratch.lineProducts;
+      let orderTotal = 0;
+      for (let j = 0; j < nItems; j++) {
+        const itemId = firstItemId + j;
+        const ikb = keyBase(world.itemBase, itemId);
+        let p = searchCumulative(cum, unit(ikb, IF.product) * top, 0, launched);
+        // Lines of one order are distinct products (a few redraws; small ranges may repeat).
+        for (let retry = 0; retry < 3 && contains(chosen, j, p); retry++) p = searchCumulative(cum, unit(ikb, IF.retry + retry) * top, 0, launched);
+        chosen[j] = p;
+        const qty = World.quantity(unit(ikb, IF.quantity));
+        const price = priceAt(prods, p, ts);
+        orderTotal += qty * price;
+        let productId = p + 1;
+        if (f.orphan_product_ids > 0 && unit(ikb, IF.orphanCoin) < f.orphan_product_ids) {
+          productId = prods.count + 1 + Math.floor(unit(ikb, IF.orphanId) * 1000);
+          faults.orphan_product_ids++;
+        }
+        let linePrice = price;
+        if (f.negative_prices > 0 && unit(ikb, IF.negativeCoin) < f.negative_prices) {
+          linePrice = -price;
+          faults.negative_prices++;
+        }
+        const s = sinks.order_items;
+        const r = s.next();
+        s.num[I.id][r] = itemId;
+        s.num[I.order][r] = orderId;
+        s.num[I.product][r] = productId;
+        s.num[I.quantity][r] = qty;
+        s.num[I.price][r] = linePrice;
+        s.num[I.updated][r] = updated;
+      }
+
+      const channel = world.orderChannelAlias.pick(unit(okb, OF.channel));
+      const orderCopies = f.duplicate_rows > 0 && unit(okb, OF.duplicate) < f.duplicate_rows ? 2 : 1;
+      if (orderCopies === 2) faults.duplicate_rows++;
+      for (let c = 0; c < orderCopies; c++) {
+        const s = sinks.orders;
+        const r = s.next();
+        s.num[O.id][r] = orderId;
+        s.num[O.customer][r] = customerId;
+        s.enums[O.status][r] = status;
+        s.enums[O.channel][r] = channel;
+        s.num[O.ts][r] = ts * US;
+        s.num[O.shipped][r] = shipped * US;
+        s.num[O.delivered][r] = delivered * US;
+        s.num[O.cancelled][r] = cancelled * US;
+        s.num[O.returned][r] = returned * US;
+        s.num[O.total][r] = orderTotal;
+        s.num[O.created][r] = created * US;
+        s.num[O.updated][r] = updated;
+      }
+    }
+  }
+  return true;
+}
+
+function contains(values: Int32Array, n: number, v: number): boolean {
+  for (let i = 0; i < n; i++) if (values[i] === v) return true;
+  return false;
+}

@@ -1,0 +1,209 @@
+import { Worker } from 'node:worker_threads';
+import type { LandingBatch } from '../../contract/batch.ts';
+import { customers, landingTable, orderItems, orders, productPrices, products } from '../../contract/landing.ts';
+import { builtinCatalog, validateCatalog } from '../catalog/builtin.ts';
+import type { ProductCatalog } from '../catalog/types.ts';
+import type { Scenario } from '../scenario/types.ts';
+import { World } from '../world/world.ts';
+import { TableDigest } from './digest.ts';
+import { BlockScratch, emptyFaultCounts, generateCustomerBlock, generateProductTables, type FaultCounts, type Sinks } from './generate.ts';
+import { buildPlan, type Plan } from './plan.ts';
+import { TableSink } from './sink.ts';
+
+export interface SimulateOptions {
+  /** Maximum rows per batch (default 65,536; at most 1,048,576). */
+  batchSize?: number;
+  /** Generator threads (worker_threads); 0 (default) generates on the calling thread. */
+  workers?: number;
+  /** Product vocabulary; defaults to the built-in catalog (the enrichment seam). */
+  catalog?: ProductCatalog;
+}
+
+export interface SimulationSummary {
+  tables: Record<string, { rows: number; digest: string }>;
+  faults: Record<string, number>;
+}
+
+export interface Simulation {
+  /** Rough rows per landing table (an upper bound for orders and lines), for progress bars. */
+  readonly estimatedRows: Record<string, number>;
+  /** The landing rows as batches; tables interleave. Iterate once. */
+  batches(): AsyncIterable<LandingBatch>;
+  /** Rows, digests and fault counts; valid after batches() is fully consumed. */
+  summary(): SimulationSummary;
+}
+
+export const DEFAULT_BATCH_SIZE = 65_536;
+const MAX_BATCH_SIZE = 1 << 20;
+const TABLES = [customers, products, productPrices, orders, orderItems];
+
+export function makeSinks(batchSize: number, emit: (batch: LandingBatch) => void): Sinks {
+  return {
+    customers: new TableSink(customers, batchSize, emit),
+    products: new TableSink(products, batchSize, emit),
+    product_prices: new TableSink(productPrices, batchSize, emit),
+    orders: new TableSink(orders, batchSize, emit),
+    order_items: new TableSink(orderItems, batchSize, emit),
+  };
+}
+
+export function flushSinks(sinks: Sinks): void {
+  for (const sink of Object.values(sinks) as TableSink[]) sink.flush();
+}
+
+/** Messages from a generator worker. */
+export type WorkerMessage =
+  | { kind: 'batch'; table: string; rowCount: number; columns: LandingBatch['columns'] }
+  | { kind: 'done'; digests: Record<string, { lo: number; hi: number; rows: number }>; faults: FaultCounts }
+  | { kind: 'error'; message: string };
+
+export interface WorkerInput {
+  scenario: Scenario;
+  catalog: ProductCatalog;
+  batchSize: number;
+  plan: Pick<Plan, 'blockSize' | 'blocks' | 'orderStart' | 'itemStart'>;
+  /** This worker handles blocks b with b % workerCount === workerIndex; worker 0 also the product tables. */
+  workerIndex: number;
+  workerCount: number;
+}
+
+/** Batches a worker may have in flight before it waits for the consumer (keeps memory flat). */
+export const WORKER_CREDIT = 4;
+
+class SimulationRun implements Simulation {
+  private readonly world: World;
+  private readonly batchSize: number;
+  private readonly workers: number;
+  private planCache?: Plan;
+  private digests = new Map<string, TableDigest>();
+  private faults: FaultCounts = emptyFaultCounts();
+  private consumed = false;
+  private started = false;
+
+  constructor(
+    private readonly scenario: Scenario,
+    options: SimulateOptions,
+  ) {
+    this.batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+    if (!Number.isInteger(this.batchSize) || this.batchSize < 1 || this.batchSize > MAX_BATCH_SIZE) {
+      throw new RangeError(`batchSize must be an integer from 1 to ${MAX_BATCH_SIZE}, got ${options.batchSize}`);
+    }
+    this.workers = options.workers ?? 0;
+    if (!Number.isInteger(this.workers) || this.workers < 0 || this.workers > 64) throw new RangeError(`workers must be an integer from 0 to 64, got ${options.workers}`);
+    const catalog = options.catalog ?? builtinCatalog(scenario);
+    validateCatalog(catalog, scenario);
+    this.world = new World(scenario, catalog);
+    for (const t of TABLES) this.digests.set(t.name, new TableDigest());
+  }
+
+  private get plan(): Plan {
+    return (this.planCache ??= buildPlan(this.world));
+  }
+
+  get estimatedRows(): Record<string, number> {
+    return { ...this.plan.estimatedRows };
+  }
+
+  batches(): AsyncIterable<LandingBatch> {
+    if (this.started) throw new Error('Simulation.batches() can be iterated only once; call simulate() again');
+    this.started = true;
+    return this.workers > 0 ? this.fromWorkers() : this.inProcess();
+  }
+
+  private async *inProcess(): AsyncGenerator<LandingBatch> {
+    const queue: LandingBatch[] = [];
+    const sinks = makeSinks(this.batchSize, (b) => queue.push(b));
+    const plan = this.plan;
+    generateProductTables(this.world, sinks, this.faults);
+    yield* queue.splice(0);
+    const scratch = new BlockScratch();
+    for (let blk = 0; blk < plan.blocks; blk++) {
+      const from = blk * plan.blockSize;
+      const to = Math.min(from + plan.blockSize, plan.customers);
+      generateCustomerBlock(this.world, from, to, plan.orderStart[blk], plan.itemStart[blk], sinks, this.faults, scratch);
+      if (queue.length) yield* queue.splice(0);
+    }
+    flushSinks(sinks);
+    yield* queue.splice(0);
+    for (const sink of Object.values(sinks) as TableSink[]) this.digests.get(sink.table.name)!.merge(sink.digest.state());
+    this.consumed = true;
+  }
+
+  private async *fromWorkers(): AsyncGenerator<LandingBatch> {
+    const plan = this.plan;
+    const count = Math.max(1, Math.min(this.workers, plan.blocks || 1));
+    const pending: Array<{ batch: LandingBatch; worker: Worker }> = [];
+    let wake: (() => void) | undefined;
+    let failure: Error | undefined;
+    let running = count;
+    const workers: Worker[] = [];
+    const notify = () => {
+      const w = wake;
+      wake = undefined;
+      w?.();
+    };
+    for (let index = 0; index < count; index++) {
+      const input: WorkerInput = {
+        scenario: this.scenario,
+        catalog: this.world.catalog,
+        batchSize: this.batchSize,
+        plan: { blockSize: plan.blockSize, blocks: plan.blocks, orderStart: plan.orderStart, itemStart: plan.itemStart },
+        workerIndex: index,
+        workerCount: count,
+      };
+      const worker = new Worker(new URL('./worker-entry.mjs', import.meta.url), { workerData: input });
+      workers.push(worker);
+      worker.on('message', (msg: WorkerMessage) => {
+        if (msg.kind === 'batch') {
+          pending.push({ batch: { table: landingTable(msg.table), rowCount: msg.rowCount, columns: msg.columns }, worker });
+        } else if (msg.kind === 'done') {
+          for (const [name, state] of Object.entries(msg.digests)) this.digests.get(name)!.merge(state);
+          for (const [k, v] of Object.entries(msg.faults)) this.faults[k as keyof FaultCounts] += v;
+          running--;
+        } else {
+          failure ??= new Error(`simulator worker failed: ${msg.message}`);
+        }
+        notify();
+      });
+      worker.on('error', (error) => {
+        failure ??= error;
+        notify();
+      });
+      worker.on('exit', (code) => {
+        if (code !== 0) failure ??= new Error(`simulator worker exited with code ${code}`);
+        notify();
+      });
+    }
+    try {
+      for (;;) {
+        if (failure) throw failure;
+        const next = pending.shift();
+        if (next) {
+          next.worker.postMessage('ack');
+          yield next.batch;
+          continue;
+        }
+        if (running === 0) break;
+        await new Promise<void>((resolve) => (wake = resolve));
+      }
+      this.consumed = true;
+    } finally {
+      await Promise.all(workers.map((w) => w.terminate()));
+    }
+  }
+
+  summary(): SimulationSummary {
+    if (!this.consumed) throw new Error('Simulation.summary() is valid only after batches() has been fully consumed');
+    const tables: SimulationSummary['tables'] = {};
+    for (const t of TABLES) {
+      const d = this.digests.get(t.name)!;
+      tables[t.name] = { rows: d.rows, digest: d.hex() };
+    }
+    return { tables, faults: { ...this.faults } };
+  }
+}
+
+/** Simulates the scenario's world and streams its landing rows as of `as_of`. */
+export function simulate(scenario: Scenario, options: SimulateOptions = {}): Simulation {
+  return new SimulationRun(scenario, options);
+}

@@ -1,0 +1,68 @@
+import { allocateBatch, type LandingBatch } from '../../contract/batch.ts';
+import type { TableContract } from '../../contract/types.ts';
+import { TableDigest } from './digest.ts';
+
+/**
+ * Collects the rows of one landing table into batches of at most `capacity` rows, writing
+ * straight into the batch's typed arrays, and hands each full batch to `emit` (after adding it
+ * to the table digest). A fresh batch is allocated after each emit, so a consumer may keep the
+ * batches it receives.
+ */
+export class TableSink {
+  batch: LandingBatch;
+  /** Per column index: the Float64Array (numeric columns), else undefined. */
+  num: Float64Array[] = [];
+  /** Per column index: the Uint8Array (enum columns), else undefined. */
+  enums: Uint8Array[] = [];
+  /** Per column index: the string array (string columns), else undefined. */
+  strs: (string | null)[][] = [];
+  row = 0;
+  readonly digest = new TableDigest();
+
+  constructor(
+    readonly table: TableContract,
+    readonly capacity: number,
+    private readonly emit: (batch: LandingBatch) => void,
+  ) {
+    this.batch = this.fresh();
+  }
+
+  private fresh(): LandingBatch {
+    const batch = allocateBatch(this.table, this.capacity);
+    this.num = [];
+    this.enums = [];
+    this.strs = [];
+    batch.columns.forEach((col, i) => {
+      if (col instanceof Float64Array) this.num[i] = col;
+      else if (col instanceof Uint8Array) this.enums[i] = col;
+      else this.strs[i] = col;
+    });
+    this.row = 0;
+    this.batch = batch;
+    return batch;
+  }
+
+  /** Index of the next row to fill in the current batch (flushes a full batch first). */
+  next(): number {
+    if (this.row === this.capacity) this.flush();
+    return this.row++;
+  }
+
+  /** Emits the current batch if it holds rows. */
+  flush(): void {
+    if (this.row === 0) return;
+    const batch = this.batch;
+    batch.rowCount = this.row;
+    if (this.row < this.capacity) batch.columns = batch.columns.map((c) => (Array.isArray(c) ? c.slice(0, this.row) : c.subarray(0, this.row)));
+    this.digest.add(batch);
+    this.fresh();
+    this.emit(batch);
+  }
+}
+
+/** The column index of `name` in a table contract (resolved once, used in hot loops). */
+export function columnIndex(table: TableContract, name: string): number {
+  const i = table.columns.findIndex((c) => c.name === name);
+  if (i < 0) throw new Error(`landing table ${table.name} has no column ${name}`);
+  return i;
+}

@@ -1,0 +1,64 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import type { LandingBatch } from '../../contract/batch.ts';
+import { World } from '../world/world.ts';
+import { BlockScratch, emptyFaultCounts, generateCustomerBlock, generateProductTables } from './generate.ts';
+import { flushSinks, makeSinks, WORKER_CREDIT, type WorkerInput, type WorkerMessage } from './simulation.ts';
+import type { TableSink } from './sink.ts';
+
+/**
+ * A generator thread: builds the same World from the scenario, generates its share of customer
+ * blocks (round-robin), and posts each batch with its buffers transferred. It waits for the
+ * consumer's acks when WORKER_CREDIT batches are in flight, so memory stays flat.
+ */
+const input = workerData as WorkerInput;
+const port = parentPort!;
+let inFlight = 0;
+let resume: (() => void) | undefined;
+port.on('message', () => {
+  inFlight--;
+  const r = resume;
+  resume = undefined;
+  r?.();
+});
+
+const queue: LandingBatch[] = [];
+
+async function drain(): Promise<void> {
+  while (queue.length) {
+    while (inFlight >= WORKER_CREDIT) await new Promise<void>((r) => (resume = r));
+    const batch = queue.shift()!;
+    const transfer = batch.columns.flatMap((c) => (Array.isArray(c) ? [] : [c.buffer as ArrayBuffer]));
+    const msg: WorkerMessage = { kind: 'batch', table: batch.table.name, rowCount: batch.rowCount, columns: batch.columns };
+    inFlight++;
+    port.postMessage(msg, transfer);
+  }
+}
+
+async function run(): Promise<void> {
+  const world = new World(input.scenario, input.catalog);
+  const faults = emptyFaultCounts();
+  const sinks = makeSinks(input.batchSize, (b) => queue.push(b));
+  if (input.workerIndex === 0) {
+    generateProductTables(world, sinks, faults);
+    await drain();
+  }
+  const { plan } = input;
+  const scratch = new BlockScratch();
+  for (let blk = input.workerIndex; blk < plan.blocks; blk += input.workerCount) {
+    const from = blk * plan.blockSize;
+    const to = Math.min(from + plan.blockSize, input.scenario.customers);
+    generateCustomerBlock(world, from, to, plan.orderStart[blk], plan.itemStart[blk], sinks, faults, scratch);
+    await drain();
+  }
+  flushSinks(sinks);
+  await drain();
+  const digests: Record<string, { lo: number; hi: number; rows: number }> = {};
+  for (const sink of Object.values(sinks) as TableSink[]) digests[sink.table.name] = sink.digest.state();
+  const done: WorkerMessage = { kind: 'done', digests, faults };
+  port.postMessage(done);
+}
+
+run().catch((error: unknown) => {
+  const msg: WorkerMessage = { kind: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) };
+  port.postMessage(msg);
+});
