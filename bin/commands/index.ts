@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { registerAirflow } from './airflow.ts';
 import { registerCheck } from './check.ts';
 import { registerInit } from './init.ts';
+import { registerScenario } from './scenario.ts';
 
 /**
  * Every subcommand registers itself here. Keep one file per command in this folder; a command
@@ -12,6 +13,7 @@ const registrations: Array<(program: Command) => void> = [
   registerAirflow,
   registerCheck,
   registerInit,
+  registerScenario,
 ];
 
 export function registerCommands(program: Command): void {
