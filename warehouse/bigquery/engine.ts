@@ -44,11 +44,11 @@ export interface DryRunEntry {
  */
 export class BigQueryEngine implements Engine {
   readonly dialect: Dialect;
-  readonly runId: string;
   readonly projectId: string;
   private readonly runner: JobRunner;
   private readonly dryRunLog: DryRunEntry[] = [];
   private readonly report: (line: string) => void;
+  private runIdValue: string;
 
   private constructor(
     readonly config: BigQueryConfig & { projectId: string },
@@ -56,14 +56,14 @@ export class BigQueryEngine implements Engine {
     private readonly options: BigQueryEngineOptions,
   ) {
     this.projectId = config.projectId;
-    this.runId = slug(options.runId ?? defaultRunId(), 40);
+    this.runIdValue = slug(options.runId ?? defaultRunId(), 40);
     this.dialect = createBigQueryDialect({ projectId: config.projectId, datasetId: (schema) => this.datasetId(schema) });
     this.report = options.report ?? ((line) => process.stdout.write(`${line}\n`));
     this.runner = new JobRunner({
       bigquery: client,
       projectId: config.projectId,
       location: config.location,
-      runId: this.runId,
+      runId: () => this.runIdValue,
       labels: config.labels,
       maximumBytesBilled: config.maximumBytesBilled,
       retry: options.retry ?? DEFAULT_RETRY,
@@ -89,6 +89,15 @@ export class BigQueryEngine implements Engine {
     const engine = new BigQueryEngine({ ...options.config, projectId }, client, options);
     await engine.checkAccess();
     return engine;
+  }
+
+  get runId(): string {
+    return this.runIdValue;
+  }
+
+  /** Names the jobs that follow after the pipeline's run id (see Engine.beginRun). */
+  beginRun(runId: string): void {
+    this.runIdValue = slug(runId, 40);
   }
 
   /** The physical dataset id of a logical schema. */
@@ -140,7 +149,7 @@ export class BigQueryEngine implements Engine {
           runner: this.runner,
           projectId: this.projectId,
           datasetId,
-          runId: this.runId,
+          runId: this.runIdValue,
           chunkBytes: this.options.chunkBytes ?? DEFAULT_CHUNK_BYTES,
           tmpRoot: this.options.tmpRoot,
         },

@@ -40,7 +40,8 @@ export interface JobRunnerOptions {
   bigquery: BigQuery;
   projectId: string;
   location: string;
-  runId: string;
+  /** Read at every job: the pipeline may name the run after the engine was opened (Engine.beginRun). */
+  runId: () => string;
   labels: Record<string, string>;
   maximumBytesBilled?: string;
   retry: RetryPolicy;
@@ -91,7 +92,7 @@ export class JobRunner {
     const key = `${label}\u0000${sql}`;
     const occurrence = (this.occurrences.get(key) ?? 0) + 1;
     this.occurrences.set(key, occurrence);
-    return queryJobId(this.options.runId, label, sql, occurrence);
+    return queryJobId(this.options.runId(), label, sql, occurrence);
   }
 
   async query(sql: string, options: { label: string; dryRun: boolean; wantRows: boolean }): Promise<QueryOutcome> {
@@ -128,7 +129,7 @@ export class JobRunner {
    * small (see ndjson.ts) and a failed upload is sent again whole, under the same job id.
    */
   async load(spec: LoadSpec, idToken: string): Promise<JobResource> {
-    const jobId = loadJobId(this.options.runId, spec, idToken);
+    const jobId = loadJobId(this.options.runId(), spec, idToken);
     const configuration = {
       load: { ...spec.load, destinationTable: { projectId: this.options.projectId, datasetId: spec.datasetId, tableId: spec.tableId } },
       labels: this.labelsFor(spec.label, 'load'),
@@ -232,7 +233,7 @@ export class JobRunner {
   }
 
   private labelsFor(node: string, kind: string): Record<string, string> {
-    return { ...this.options.labels, run_id: labelValue(this.options.runId), node: labelValue(node), job_kind: kind };
+    return { ...this.options.labels, run_id: labelValue(this.options.runId()), node: labelValue(node), job_kind: kind };
   }
 
   private request<T>(reqOpts: Record<string, unknown>): Promise<T> {

@@ -1,0 +1,98 @@
+import { Option, type Command } from 'commander';
+import type { AuthClient } from 'google-auth-library';
+import { InputError } from '../contract/errors.ts';
+import { bigqueryOptionsFromEnv, parseDatasets, parseLabels, resolveBigQueryConfig, type BigQueryOptions } from './bigquery/config.ts';
+import { BigQueryEngine } from './bigquery/engine.ts';
+import type { RetryPolicy, Sleep } from './bigquery/retry.ts';
+import { openDuckDB } from './duckdb/index.ts';
+import type { Engine } from './engine.ts';
+
+/** The warehouses a command can run against (`--target`). */
+export const TARGETS = ['duckdb', 'bigquery'] as const;
+export type TargetName = (typeof TARGETS)[number];
+
+export interface OpenTargetOptions {
+  target: TargetName | string;
+  /** The DuckDB warehouse file (or ':memory:'). */
+  warehouse: string;
+  /** BigQuery settings from flags (highest priority). */
+  bigquery?: BigQueryOptions;
+  /** BigQuery settings from a scenario or config file (below flags and environment). */
+  bigqueryConfig?: BigQueryOptions;
+  /** Names the run's BigQuery jobs; the pipeline can also call `engine.beginRun(id)` later. */
+  runId?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Tests only: a loopback endpoint, a fake OAuth2 client, an instant sleep, a report sink. */
+  testing?: { apiEndpoint?: string; authClient?: AuthClient; sleep?: Sleep; retry?: RetryPolicy; report?: (line: string) => void; chunkBytes?: number };
+}
+
+/**
+ * Opens the warehouse a command runs against. For BigQuery this resolves the settings (flags >
+ * environment > config file > defaults), proves the credentials and checks the project answers:
+ * call it BEFORE generating anything, so a missing key is one line and exit 2 with nothing done.
+ */
+export async function openTarget(options: OpenTargetOptions): Promise<Engine> {
+  switch (options.target) {
+    case 'duckdb':
+      return openDuckDB(options.warehouse);
+    case 'bigquery': {
+      const config = resolveBigQueryConfig(options.bigquery, bigqueryOptionsFromEnv(options.env), options.bigqueryConfig);
+      return BigQueryEngine.open({ config, runId: options.runId, ...options.testing });
+    }
+    default:
+      throw new InputError(`--target '${options.target}' is not a warehouse (accepted: ${TARGETS.join(', ')})`);
+  }
+}
+
+/** The `--target` option with every engine, for commands that add their own flags around it. */
+export function targetOption(defaultTarget: TargetName = 'duckdb'): Option {
+  return new Option('--target <name>', 'warehouse engine').choices([...TARGETS]).default(defaultTarget);
+}
+
+/**
+ * The BigQuery flags, declared once for every command that can target BigQuery. Read them back
+ * with `bigqueryOptionsFromFlags`.
+ */
+export function addBigQueryOptions(cmd: Command): Command {
+  const collect = (value: string, previous: string[] = []) => [...previous, value];
+  return cmd
+    .option('--bq-project <id>', 'BigQuery: Google Cloud project (env SIM_BQ_PROJECT, GOOGLE_CLOUD_PROJECT; default: the credentials\' project)')
+    .option('--bq-location <location>', 'BigQuery: dataset and job location, e.g. US, EU, europe-west1 (env SIM_BQ_LOCATION; default US)')
+    .option('--dataset-prefix <prefix>', 'BigQuery: prefix for every dataset, for per-developer sandboxes, e.g. dev_alice_ (env SIM_BQ_DATASET_PREFIX)')
+    .option('--bq-dataset <layer=dataset>', 'BigQuery: dataset of a layer (landing, staging, marts, consumption), repeatable', collect)
+    .option('--maximum-bytes-billed <bytes>', 'BigQuery: a query that would bill more fails instead, e.g. 10GB (env SIM_BQ_MAXIMUM_BYTES_BILLED; default 100GB)')
+    .option('--bq-label <key=value>', 'BigQuery: label added to every job and dataset, repeatable (env SIM_BQ_LABELS=k=v,k=v)', collect)
+    .option('--dry-run', "BigQuery: validate and price every statement with BigQuery's dry run; runs and loads nothing");
+}
+
+export interface BigQueryFlags {
+  bqProject?: string;
+  bqLocation?: string;
+  datasetPrefix?: string;
+  bqDataset?: string[];
+  maximumBytesBilled?: string;
+  bqLabel?: string[];
+  dryRun?: boolean;
+}
+
+/** The flag layer of the BigQuery settings (validated when the target is opened). */
+export function bigqueryOptionsFromFlags(flags: BigQueryFlags): BigQueryOptions {
+  return {
+    project: flags.bqProject,
+    location: flags.bqLocation,
+    datasetPrefix: flags.datasetPrefix,
+    datasets: flags.bqDataset ? parseDatasets(flags.bqDataset) : undefined,
+    maximumBytesBilled: flags.maximumBytesBilled,
+    labels: flags.bqLabel ? parseLabels(flags.bqLabel) : undefined,
+    dryRun: flags.dryRun,
+  };
+}
+
+/** BigQuery flags given with another target are a mistake worth one clear line. */
+export function checkTargetFlags(target: string, flags: BigQueryFlags): void {
+  if (target === 'bigquery') return;
+  const given = Object.entries({ '--bq-project': flags.bqProject, '--bq-location': flags.bqLocation, '--dataset-prefix': flags.datasetPrefix, '--bq-dataset': flags.bqDataset, '--maximum-bytes-billed': flags.maximumBytesBilled, '--bq-label': flags.bqLabel, '--dry-run': flags.dryRun })
+    .filter(([, v]) => v !== undefined && v !== false)
+    .map(([k]) => k);
+  if (given.length) throw new InputError(`${given.join(', ')} only apply to --target bigquery (the target is ${target})`);
+}
