@@ -1,38 +1,237 @@
 /**
- * Compile phase: renders one parsed node for one target (dialect, schema, vars, is_incremental),
- * and injects ephemeral parents as CTEs. Pure and synchronous; no warehouse access.
+ * Compile phase: renders one parsed node for one target (dialect, schema, vars, is_incremental)
+ * and injects ephemeral parents as CTEs, as dbt-core's compiler does. Pure and synchronous: no
+ * warehouse access, so the runner can compile a node the moment its parents are built.
  */
-import type { CompileContext, CompiledNode, GenericTestNode, Project, RelationRef, TargetInfo, ExecutableNode, SourceTable } from '../project/types.ts';
+import { InputError } from '../../contract/errors.ts';
+import { runtimeOf, SCENARIO_VARS } from '../project/load.ts';
+import type {
+  CompileContext, CompiledNode, ExecutableNode, GenericTestNode, ModelNode, Project, RelationRef, SourceTable, TargetInfo,
+} from '../project/types.ts';
+import { splitKwargs, type RenderScope, type TemplateSource } from './jinja.ts';
+import { Relation } from './relation.ts';
 
 /**
  * Where a model/seed/snapshot lives for a target: schema = `[schema_prefix_]` + (config.schema ??
- * target.schema), identifier = config.alias ?? name. Sources: their own schema/identifier.
+ * target.schema), identifier = config.alias ?? name. The custom schema is used as is (staging,
+ * marts, consumption: one dataset per layer on BigQuery), not appended to the target schema as
+ * dbt's default generate_schema_name does. Sources keep their own schema, also prefixed.
  */
 export function relationFor(node: ExecutableNode | SourceTable, target: TargetInfo): RelationRef {
-  void node;
-  void target;
-  throw new Error('relationFor: being implemented (MODEL-FRONT)');
+  const prefix = target.schema_prefix ? `${target.schema_prefix}_` : '';
+  if (node.resourceType === 'source') {
+    return { database: node.database ?? target.database, schema: `${prefix}${node.schema}`, identifier: node.identifier };
+  }
+  const config = node.config;
+  return {
+    database: config.database ?? target.database,
+    schema: `${prefix}${config.schema ?? target.schema}`,
+    identifier: config.alias ?? node.name,
+  };
+}
+
+/** The relation as SQL for the dialect (database-qualified when a database is set and differs). */
+export function renderRelation(relation: RelationRef, ctx: CompileContext): string {
+  const name = ctx.dialect.relation(relation.schema, relation.identifier);
+  return relation.database && !name.includes(relation.database) ? `${ctx.dialect.quoteIdentifier(relation.database)}.${name}` : name;
+}
+
+/** The CTE name dbt gives an inlined ephemeral model. */
+export function ephemeralCteName(node: ExecutableNode): string {
+  return `__dbt__cte__${node.name}`;
+}
+
+/** Vars seen by a compile: ctx vars > dbt_project.yml vars (global, then project-scoped). */
+export function resolveVars(project: Project, ctx: CompileContext): Record<string, unknown> {
+  const vars = project.config.vars;
+  const scoped = vars[project.name] && typeof vars[project.name] === 'object' ? (vars[project.name] as Record<string, unknown>) : {};
+  const global = Object.fromEntries(Object.entries(vars).filter(([k]) => k !== project.name));
+  return { ...global, ...scoped, ...(ctx.vars ?? {}) };
 }
 
 /**
- * Renders a model, snapshot (its select body), singular test or analysis to SQL for `ctx`.
- * Generic tests: use `resolveTestArgs` and render the test's SQL (MODEL-RUN, warehouse/testing).
+ * Renders a model, snapshot (its select body), singular test, or a generic test defined by a
+ * project `{% test %}` macro, to SQL for `ctx`. Built-in generic tests (unique, not_null, ...)
+ * are rendered by the runner from `resolveTestArgs`; asking for one here throws.
  * Throws InputError with the node's `file:line` on a rendering error (undefined macro, missing var, ...).
  */
 export function compileNode(project: Project, nodeId: string, ctx: CompileContext): CompiledNode {
-  void project;
-  void nodeId;
-  void ctx;
-  throw new Error('compileNode: being implemented (MODEL-FRONT)');
+  return new NodeCompiler(project, ctx).compile(nodeId);
 }
 
 /**
  * A generic test's arguments rendered for a target: `model` becomes the tested relation's SQL
- * name, Jinja in strings (`to: ref('dim_customers')`) is rendered, `column_name` kept.
+ * name, Jinja in string arguments (`to: ref('dim_customers')`, also written without braces as in
+ * dbt) is rendered, `column_name` kept.
  */
 export function resolveTestArgs(project: Project, test: GenericTestNode, ctx: CompileContext): Record<string, unknown> {
-  void project;
-  void test;
-  void ctx;
-  throw new Error('resolveTestArgs: being implemented (MODEL-FRONT)');
+  const compiler = new NodeCompiler(project, ctx);
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(test.testMetadata.kwargs)) {
+    out[key] = typeof value === 'string' ? compiler.renderArgument(test, value) : value;
+  }
+  return out;
+}
+
+/** True when this generic test is a project `{% test %}` macro that compileNode can render. */
+export function isProjectGenericTest(project: Project, test: GenericTestNode): boolean {
+  return !test.testMetadata.namespace && project.macros.has(`macro.${project.name}.test_${test.testMetadata.name}`);
+}
+
+/**
+ * Maps a line of compiled SQL back to the source file, when the line's text appears once in the
+ * node's raw code (true for most SQL lines; lines produced by macros map to nothing).
+ */
+export function sourceLineOf(node: ExecutableNode, compiledSql: string, compiledLine: number): number | undefined {
+  const text = compiledSql.split('\n')[compiledLine - 1]?.trim();
+  if (!text) return undefined;
+  const lines = node.rawCode.split('\n');
+  const hits = lines.map((l, i) => (l.trim() === text ? i : -1)).filter((i) => i >= 0);
+  return hits.length === 1 ? node.rawCodeLine + hits[0] : undefined;
+}
+
+class NodeCompiler {
+  private readonly vars: Record<string, unknown>;
+  private readonly ephemeralSql = new Map<string, string>();
+
+  constructor(
+    private readonly project: Project,
+    private readonly ctx: CompileContext,
+  ) {
+    this.vars = resolveVars(project, ctx);
+  }
+
+  compile(nodeId: string): CompiledNode {
+    const node = this.project.nodes.get(nodeId);
+    if (!node) throw new InputError(`unknown node '${nodeId}'`);
+    const ctes: string[] = [];
+    let sql: string;
+    if (node.resourceType === 'seed') sql = '';
+    else if (node.resourceType === 'test' && node.kind === 'generic') sql = this.renderProjectGenericTest(node, ctes);
+    else sql = this.render(node, ctes, true);
+    const extraCtes = ctes.map((id) => ({ id, sql: this.ephemeralSql.get(id)! }));
+    const relation = node.resourceType === 'test' || (node.resourceType === 'model' && node.config.materialized === 'ephemeral') ? undefined : relationFor(node, this.ctx.target);
+    return {
+      uniqueId: node.uniqueId,
+      sql: injectCtes(sql, extraCtes.map(({ id, sql: body }) => ({ name: ephemeralCteName(this.project.nodes.get(id)!), sql: body }))),
+      relation,
+      relationName: relation ? renderRelation(relation, this.ctx) : undefined,
+      extraCtes,
+      config: node.config,
+    };
+  }
+
+  /** Renders a node's Jinja; ephemeral refs are collected into `ctes` (parents first). */
+  private render(node: ExecutableNode, ctes: string[], isRoot: boolean): string {
+    const source: TemplateSource = { file: node.originalFilePath, text: node.rawCode, firstLine: node.rawCodeLine };
+    return runtimeOf(this.project).render(source, this.scope(node, ctes, isRoot));
+  }
+
+  /** `isRoot`: the node being compiled (not an ephemeral parent): only it sees ctx.thisRelation and ctx.isIncremental. */
+  private scope(node: ExecutableNode, ctes: string[], isRoot: boolean): RenderScope {
+    const ctx = this.ctx;
+    const isIncremental = isRoot && (ctx.isIncremental ?? false);
+    const thisRelation = isRoot && ctx.thisRelation ? ctx.thisRelation : node.resourceType === 'test' ? undefined : relationFor(node, ctx.target);
+    return {
+      dialect: ctx.dialect.name,
+      vars: this.vars,
+      ref: (args) => this.ref(node, args, ctes),
+      source: (args) => this.source(node, args),
+      config: () => undefined,
+      getVar: (name, fallback, hasFallback) => {
+        if (name in this.vars) return this.vars[name];
+        if (hasFallback) return fallback;
+        const hint = (SCENARIO_VARS as readonly string[]).includes(name) ? ' (the runner sets it from landing._sim_meta; pass --vars to compile without a landing)' : '';
+        throw new InputError(`var('${name}') is not defined${hint}`);
+      },
+      isIncremental: () => isIncremental && node.resourceType === 'model' && node.config.materialized === 'incremental',
+      this: thisRelation ? this.relationObject(thisRelation) : undefined,
+      target: { ...ctx.target, profile_name: this.project.config.profile ?? this.project.name, threads: 1 },
+      execute: true,
+      envVars: ctx.env ?? process.env,
+      model: { name: node.name, unique_id: node.uniqueId, resource_type: node.resourceType, config: node.config, original_file_path: node.originalFilePath },
+    };
+  }
+
+  private relationObject(relation: RelationRef): Relation {
+    return new Relation(relation.database, relation.schema, relation.identifier, renderRelation(relation, this.ctx));
+  }
+
+  private ref(from: ExecutableNode, args: unknown[], ctes: string[]): unknown {
+    const { positional } = splitKwargs(args);
+    const name = String(positional[positional.length - 1]);
+    const id = this.project.refIndex.get(name);
+    if (!id) throw new InputError(`ref('${name}') names no model, seed or snapshot`);
+    if (!from.dependsOn.nodes.includes(id)) {
+      // dbt's rule: refs are known at parse time; one that only a compile-time branch reaches was never ordered.
+      throw new InputError(`ref('${name}') was not seen when ${from.name} was parsed (a ref computed at run time); add "-- depends_on: {{ ref('${name}') }}" to the model`);
+    }
+    const override = this.ctx.resolveRelation?.(id);
+    const target = this.project.nodes.get(id)!;
+    if (override !== undefined) return new Relation(undefined, '', target.name, override);
+    if (target.resourceType === 'model' && target.config.materialized === 'ephemeral') {
+      this.collectEphemeral(target, ctes, [from.uniqueId]);
+      return new Relation(undefined, '', ephemeralCteName(target), ephemeralCteName(target));
+    }
+    return this.relationObject(relationFor(target, this.ctx.target));
+  }
+
+  private source(from: ExecutableNode, args: unknown[]): unknown {
+    const { positional } = splitKwargs(args);
+    const id = `source.${this.project.name}.${positional[0]}.${positional[1]}`;
+    const table = this.project.sources.get(id);
+    if (!table) throw new InputError(`source('${positional[0]}', '${positional[1]}') is not declared (in ${from.originalFilePath})`);
+    const override = this.ctx.resolveRelation?.(id);
+    if (override !== undefined) return new Relation(undefined, '', table.identifier, override);
+    return this.relationObject(relationFor(table, this.ctx.target));
+  }
+
+  /** Renders an ephemeral model (and its own ephemeral parents first) once per compile. */
+  private collectEphemeral(node: ModelNode, ctes: string[], stack: string[]): void {
+    if (ctes.includes(node.uniqueId)) return;
+    if (stack.includes(node.uniqueId)) throw new InputError(`${node.originalFilePath}:1: ephemeral cycle through ${node.name}`);
+    const own: string[] = [];
+    const sql = this.render(node, own, false);
+    for (const id of own) if (!ctes.includes(id)) ctes.push(id);
+    this.ephemeralSql.set(node.uniqueId, sql);
+    ctes.push(node.uniqueId);
+  }
+
+  private renderProjectGenericTest(test: GenericTestNode, ctes: string[]): string {
+    if (!isProjectGenericTest(this.project, test)) {
+      throw new InputError(`${test.location.file}:${test.location.line}: '${test.testMetadata.namespace ? test.testMetadata.namespace + '.' : ''}${test.testMetadata.name}' is a built-in test: render it with the runner's generic test SQL (warehouse/testing) from resolveTestArgs()`);
+    }
+    const args = resolveTestArgs(this.project, test, this.ctx);
+    const scope = this.scope(test, ctes, true);
+    const macro = `test_${test.testMetadata.name}`;
+    try {
+      return runtimeOf(this.project).callMacro(macro, args, scope);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      throw new InputError(`${test.location.file}:${test.location.line}: test ${test.name}: ${message}`);
+    }
+  }
+
+  /** A YAML test argument: `ref('x')` / `source('a','b')` bare (dbt allows it) or Jinja in braces. */
+  renderArgument(test: GenericTestNode, value: string): string {
+    const text = /^\s*(ref|source)\s*\(.*\)\s*$/.test(value) ? `{{ ${value} }}` : value;
+    if (!text.includes('{{') && !text.includes('{%')) return value;
+    const source: TemplateSource = { file: test.location.file, text, firstLine: test.location.line };
+    const rendered = runtimeOf(this.project).render(source, this.scope(test, [], false));
+    return rendered;
+  }
+}
+
+/**
+ * Prepends ephemeral CTEs to a query, merging with the query's own WITH clause when it has one
+ * (after leading comments), as dbt's `_inject_ctes_into_sql` does.
+ */
+export function injectCtes(sql: string, ctes: Array<{ name: string; sql: string }>): string {
+  if (ctes.length === 0) return sql;
+  const defs = ctes.map((c) => `${c.name} as (\n${c.sql.trim()}\n)`).join(',\n');
+  const leading = /^(\s*(?:--[^\n]*\n|\/\*[\s\S]*?\*\/)?)*\s*/.exec(sql)?.[0] ?? '';
+  const rest = sql.slice(leading.length);
+  const withMatch = /^with(\s+recursive)?\s+/i.exec(rest);
+  if (withMatch) return `${leading}${withMatch[0]}${defs},\n${rest.slice(withMatch[0].length)}`;
+  return `${leading}with ${defs}\n${rest}`;
 }

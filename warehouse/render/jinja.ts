@@ -46,6 +46,15 @@ export interface TemplateSource {
   firstLine: number;
 }
 
+/** Parts of nunjucks' runtime that @types/nunjucks does not declare. */
+type EnvironmentInternals = nunjucks.Environment & {
+  globals: Record<string, unknown>;
+  addTest(name: string, test: (value: unknown) => boolean): void;
+};
+type TemplateInternals = nunjucks.Template & {
+  getExported(ctx: object, frame: null, cb: (err: Error | null, exported: Record<string, unknown>) => void): void;
+};
+
 interface ReturnSlot {
   set: boolean;
   value: unknown;
@@ -53,7 +62,7 @@ interface ReturnSlot {
 
 /** One per project: compiled macro files and templates are reused across renders and targets. */
 export class JinjaRuntime {
-  readonly env: nunjucks.Environment;
+  readonly env: EnvironmentInternals;
   private readonly scopes: RenderScope[] = [];
   private readonly returns: ReturnSlot[] = [];
   private readonly templates = new Map<string, nunjucks.Template>();
@@ -62,7 +71,7 @@ export class JinjaRuntime {
   readonly macroNames = new Set<string>();
 
   constructor() {
-    this.env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: false });
+    this.env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: false }) as EnvironmentInternals;
     this.env.addExtension('DoExtension', new DoExtension());
     this.installFilters();
     this.installGlobals();
@@ -99,7 +108,7 @@ export class JinjaRuntime {
 
   private installGlobals(): void {
     const runtime = this;
-    const g = this.env.globals as Record<string, unknown>;
+    const g = this.env.globals;
     const getter = (name: string, get: () => unknown) => Object.defineProperty(g, name, { get, enumerable: true, configurable: true });
 
     const config = (...args: unknown[]) => {
@@ -209,9 +218,9 @@ export class JinjaRuntime {
     const template = this.compile({ ...source, text });
     let exported: Record<string, unknown> = {};
     this.withScope(parseScope(), () => {
-      template.getExported({}, null as unknown as nunjucks.runtime.Frame, (err, result) => {
+      (template as TemplateInternals).getExported({}, null, (err, result) => {
         if (err) throw err;
-        exported = result as Record<string, unknown>;
+        exported = result;
       });
     });
     for (const macro of found) {
@@ -267,7 +276,7 @@ export class JinjaRuntime {
 
   /** Calls a project macro by name with keyword arguments (e.g. a `{% test %}` macro). */
   callMacro(name: string, kwargsObject: Record<string, unknown>, scope: RenderScope): string {
-    const fn = (this.env.globals as Record<string, unknown>)[name];
+    const fn = this.env.globals[name];
     if (typeof fn !== 'function') throw new InputError(`undefined macro '${name}'`);
     return this.withScope(scope, () => String(fn({ ...kwargsObject, __keywords: true }) ?? ''));
   }
