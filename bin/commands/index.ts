@@ -1,8 +1,11 @@
 import type { Command } from 'commander';
 import { registerAirflow } from './airflow.ts';
+import { registerBuild } from './build.ts';
 import { registerCheck } from './check.ts';
 import { registerInit } from './init.ts';
 import { registerScenario } from './scenario.ts';
+import { registerShow } from './show.ts';
+import { registerTest } from './test.ts';
 
 /**
  * Every subcommand registers itself here. Keep one file per command in this folder; a command
@@ -11,9 +14,12 @@ import { registerScenario } from './scenario.ts';
 const registrations: Array<(program: Command) => void> = [
   // (commands are added here, one import each)
   registerAirflow,
+  registerBuild,
   registerCheck,
   registerInit,
   registerScenario,
+  registerShow,
+  registerTest,
 ];
 
 export function registerCommands(program: Command): void {
