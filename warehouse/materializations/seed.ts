@@ -4,6 +4,7 @@ import type { LogicalType } from '../../contract/types.ts';
 import { macroTable } from '../macros/index.ts';
 import type { Dialect } from '../dialect.ts';
 import type { StatementLog } from './execute.ts';
+import { parseCsv } from '../project/csv.ts';
 import { rel } from './sql.ts';
 import { materializeTable } from './table.ts';
 import type { MaterializeResult, RelationRef } from './types.ts';
@@ -62,40 +63,6 @@ export function inferType(values: Array<string | null>): LogicalType {
   return 'STRING';
 }
 
-/** RFC 4180 CSV: quoted fields may hold the delimiter, newlines and doubled quotes; empty unquoted cells are NULL. */
-export function parseCsv(text: string, delimiter = ','): Array<Array<string | null>> {
-  const rows: Array<Array<string | null>> = [];
-  let row: Array<string | null> = [];
-  let field = '';
-  let quoted = false;
-  let wasQuoted = false;
-  const endField = () => {
-    row.push(field === '' && !wasQuoted ? null : field);
-    field = '';
-    wasQuoted = false;
-  };
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') (quoted = true), (wasQuoted = true);
-    else if (ch === delimiter) endField();
-    else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      endField();
-      rows.push(row);
-      row = [];
-    } else field += ch;
-  }
-  if (field !== '' || wasQuoted || row.length) {
-    endField();
-    rows.push(row);
-  }
-  return rows.filter((r) => !(r.length === 1 && r[0] === null));
-}
-
 function readCsv(file: string, delimiter: string, where: string): { header: string[]; rows: Array<Array<string | null>> } {
   let text: string;
   try {
@@ -103,10 +70,9 @@ function readCsv(file: string, delimiter: string, where: string): { header: stri
   } catch (error) {
     throw new InputError(`${where}: cannot read seed file (${(error as Error).message})`);
   }
-  const [header, ...rows] = parseCsv(text, delimiter);
-  if (!header || header.some((h) => !h)) throw new InputError(`${where}: the first line must name every column`);
-  rows.forEach((r, i) => {
-    if (r.length !== header.length) throw new InputError(`${where}:${i + 2}: ${r.length} fields, the header has ${header.length}`);
-  });
-  return { header: header as string[], rows };
+  const records = parseCsv(text, where, delimiter);
+  // A seed with no rows still has typed columns: take the header line itself.
+  const header = records.length ? Object.keys(records[0]) : text.split(/\r?\n/)[0].split(delimiter).map((h) => h.trim().replace(/^"|"$/g, ''));
+  if (!header.length || header.some((h) => !h)) throw new InputError(`${where}: the first line must name every column`);
+  return { header, rows: records.map((r) => header.map((h) => r[h])) };
 }
