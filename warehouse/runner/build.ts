@@ -89,12 +89,15 @@ async function schedule(ctx: NodeRunContext, plan: Plan, threads: number, option
   const pending = [...plan.order];
   const running = new Map<string, Promise<void>>();
   const freeThreads = Array.from({ length: threads }, (_, i) => threads - i);
-  let index = 0;
+  /** dbt numbers nodes in the order they start ("3 of 41"); the finish line repeats the number. */
+  let started = 0;
+  const indexOf = new Map<string, number>();
 
   const finish = (id: string, result: NodeResult, error?: unknown) => {
     results.set(id, result);
     const node = ctx.project.nodes.get(id)!;
-    options.onEvent?.({ type: 'node-finish', ...describe(node), index: ++index, total, result, error });
+    if (!indexOf.has(id)) indexOf.set(id, ++started);
+    options.onEvent?.({ type: 'node-finish', ...describe(node), index: indexOf.get(id)!, total, result, error });
     if (result.status === 'error' || result.status === 'fail') {
       const cause = result.status === 'fail' ? `test ${node.name} failed` : `${node.resourceType} ${node.name} errored`;
       for (const down of downstreamOf(plan, id)) if (!blockedBy.has(down)) blockedBy.set(down, cause);
@@ -117,7 +120,8 @@ async function schedule(ctx: NodeRunContext, plan: Plan, threads: number, option
       }
       pending.splice(i, 1);
       const thread = freeThreads.pop()!;
-      const work = execute(ctx, id, `Thread-${thread}`, options, index + running.size + 1, total).then(({ result, error }) => {
+      indexOf.set(id, ++started);
+      const work = execute(ctx, id, `Thread-${thread}`, options, indexOf.get(id)!, total).then(({ result, error }) => {
         running.delete(id);
         freeThreads.push(thread);
         finish(id, result, error);
