@@ -23,12 +23,16 @@ export function describeNodeError(node: ExecutableNode, error: unknown, compiled
 }
 
 function sourceLine(node: ExecutableNode, compiledSql: string | undefined, statement: string | undefined, message: string): number {
-  const pointer = /LINE (\d+):/.exec(message);
-  if (!pointer || !compiledSql || !statement) return node.location.line;
-  const text = statement.split('\n')[Number(pointer[1]) - 1]?.trim();
-  if (!text) return node.location.line;
   const raw = node.rawCode.split('\n');
-  const index = raw.findIndex((l) => l.trim() === text);
+  const pointer = /LINE (\d+):/.exec(message);
+  const text = pointer && compiledSql && statement ? statement.split('\n')[Number(pointer[1]) - 1]?.trim() : undefined;
+  let index = text ? raw.findIndex((l) => l.trim() === text) : -1;
+  if (index < 0) {
+    // Binder errors carry no pointer but quote the name they trip on ("no_such_column"): its first use.
+    const name = /"([^"\n]+)"/.exec(message.split('\n')[0])?.[1];
+    const word = name && new RegExp(`\\b${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`);
+    index = word ? raw.findIndex((l) => word.test(l)) : -1;
+  }
   return index >= 0 ? node.rawCodeLine + index : node.location.line;
 }
 

@@ -1,0 +1,202 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { writeRunResults, type RunResults } from '../artifacts/run-results.ts';
+import { openDuckDB, type DuckDBEngine } from '../duckdb/index.ts';
+import { loadProject } from '../project/load.ts';
+import type { Project, TargetInfo } from '../project/types.ts';
+import { runUnitTests } from '../testing/unit.ts';
+import { build, type BuildOptions, type RunEvent } from './build.ts';
+import { isInputFailure } from './errors.ts';
+import { exitCodeOfRun } from './report.ts';
+
+/**
+ * A small dbt project written to a temp folder: a source, a staging view, a mart table with
+ * tests, an incremental model, a consumer downstream of the mart, and unit tests. Each test
+ * builds it on an in-memory DuckDB.
+ */
+const FILES: Record<string, string> = {
+  'dbt_project.yml': `name: mini\nversion: '1.0'\nconfig-version: 2\nmodel-paths: [models]\nmacro-paths: [macros]\ntest-paths: [tests]\nvars:\n  min_amount: 0\nmodels:\n  mini:\n    staging:\n      +materialized: view\n      +schema: staging\n    marts:\n      +materialized: table\n      +schema: marts\n`,
+  'models/sources.yml': `version: 2\nsources:\n  - name: raw\n    schema: raw\n    tables:\n      - name: orders\n        columns:\n          - {name: order_id, data_type: INT64}\n          - {name: customer_id, data_type: INT64}\n          - {name: status, data_type: STRING}\n          - {name: amount, data_type: NUMERIC}\n`,
+  'models/staging/stg_orders.sql': `select order_id, customer_id, lower(status) as status, amount\nfrom {{ source('raw', 'orders') }}\nwhere amount >= {{ var('min_amount') }}\n`,
+  'models/marts/fct_orders.sql': `select\n    order_id,\n    customer_id,\n    status,\n    amount\nfrom {{ ref('stg_orders') }}\n`,
+  'models/marts/customer_totals.sql': `select customer_id, count(*) as orders, sum(amount) as total\nfrom {{ ref('fct_orders') }}\ngroup by customer_id\n`,
+  'models/marts/orders_inc.sql': `{{ config(materialized='incremental', unique_key='order_id') }}\nselect order_id, status, amount from {{ ref('stg_orders') }}\n{% if is_incremental() %}where order_id > (select max(order_id) - 1 from {{ this }}){% endif %}\n`,
+  'models/marts/schema.yml': `version: 2
+models:
+  - name: fct_orders
+    columns:
+      - name: order_id
+        data_tests: [unique, not_null]
+      - name: status
+        data_tests:
+          - accepted_values:
+              values: [placed]
+              config:
+                severity: warn
+unit_tests:
+  - name: totals_sum_per_customer
+    model: customer_totals
+    given:
+      - input: ref('fct_orders')
+        rows:
+          - {order_id: 1, customer_id: 7, amount: 2.50}
+          - {order_id: 2, customer_id: 7, amount: 1.25}
+          - {order_id: 3, customer_id: 8}
+    expect:
+      rows:
+        - {customer_id: 7, orders: 2, total: 3.75}
+        - {customer_id: 8, orders: 1, total: null}
+  - name: totals_wrong_on_purpose
+    model: customer_totals
+    given:
+      - input: ref('fct_orders')
+        format: csv
+        rows: |
+          order_id,customer_id,amount
+          1,7,2.50
+          2,8,
+    expect:
+      rows:
+        - {customer_id: 7, orders: 1, total: 2.50}
+        - {customer_id: 8, orders: 5, total: null}
+`,
+  'tests/assert_amount_not_huge.sql': `select * from {{ ref('fct_orders') }} where amount > 1000\n`,
+};
+
+const target: TargetInfo = { name: 'test', type: 'duckdb', schema: 'main' };
+let dir: string;
+let engine: DuckDBEngine;
+let project: Project;
+
+beforeEach(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mini-'));
+  for (const [file, text] of Object.entries(FILES)) {
+    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    fs.writeFileSync(path.join(dir, file), text);
+  }
+  project = await loadProject(dir);
+  engine = await openDuckDB(':memory:');
+  await engine.ensureSchema('raw');
+  await engine.execute(`create table raw.orders as select * from (values (1, 7, 'PLACED', 10.00), (2, 7, 'delivered', 5.00), (3, 8, 'placed', 1.00)) t(order_id, customer_id, status, amount)`);
+});
+afterEach(async () => {
+  await engine.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const run = (options: Partial<BuildOptions> = {}, events?: RunEvent[]) => build(engine, project, { target, ...options, onEvent: (e) => events?.push(e) });
+const statusOf = (r: RunResults) => Object.fromEntries(r.results.map((x) => [x.unique_id.split('.').slice(2, 3).join(''), x.status]));
+
+describe('build', () => {
+  it('builds models, runs tests and writes dbt-shaped run_results', async () => {
+    const events: RunEvent[] = [];
+    const results = await run({}, events);
+    expect(statusOf(results)).toMatchObject({
+      stg_orders: 'success',
+      fct_orders: 'success',
+      customer_totals: 'success',
+      orders_inc: 'success',
+      unique_fct_orders_order_id: 'pass',
+      not_null_fct_orders_order_id: 'pass',
+      assert_amount_not_huge: 'pass',
+    });
+    expect(exitCodeOfRun(results, [], isInputFailure)).toBe(0);
+    // dbt build: a model's tests run before the models downstream of it
+    const order = results.results.map((r) => r.unique_id);
+    expect(order.indexOf('model.mini.customer_totals')).toBeGreaterThan(order.findIndex((id) => id.startsWith('test.mini.unique_fct_orders_order_id')));
+    expect(await engine.query('select customer_id, orders from marts.customer_totals order by 1')).toEqual([
+      { customer_id: 7, orders: 2 },
+      { customer_id: 8, orders: 1 },
+    ]);
+    const fct = results.results.find((r) => r.unique_id === 'model.mini.fct_orders')!;
+    expect(fct).toMatchObject({ status: 'success', adapter_response: { rows_affected: 3 }, failures: null, relation_name: '"marts"."fct_orders"', thread_id: 'Thread-1' });
+    expect(fct.timing.map((t) => t.name)).toEqual(['compile', 'execute']);
+    expect(results.results.find((r) => r.unique_id.startsWith('test.mini.accepted_values'))).toMatchObject({ status: 'warn', failures: 1 });
+
+    const file = writeRunResults(path.join(dir, 'target'), results);
+    const json = JSON.parse(fs.readFileSync(file, 'utf8'));
+    expect(Object.keys(json)).toEqual(['metadata', 'results', 'elapsed_time', 'args']);
+    expect(json.metadata.dbt_schema_version).toBe('https://schemas.getdbt.com/dbt/run-results/v6.json');
+    expect(events.filter((e) => e.type === 'node-start')).toHaveLength(results.results.length);
+  });
+
+  it('a failing test skips everything downstream, says why, and leaves built tables in place (exit 1)', async () => {
+    await run();
+    await engine.execute(`insert into raw.orders values (3, 9, 'placed', 2.00)`);
+    const results = await run();
+    const unique = results.results.find((r) => r.unique_id.startsWith('test.mini.unique_fct_orders_order_id'))!;
+    expect(unique).toMatchObject({ status: 'fail', failures: 1 });
+    const totals = results.results.find((r) => r.unique_id === 'model.mini.customer_totals')!;
+    expect(totals).toMatchObject({ status: 'skipped', message: 'skipped: upstream test unique_fct_orders_order_id failed' });
+    expect(await engine.query('select count(*) as n from marts.customer_totals')).toEqual([{ n: 2 }]);
+    expect(exitCodeOfRun(results, [], isInputFailure)).toBe(1);
+    // --no-tests (dbt run) builds it anyway
+    expect(statusOf(await run({ mode: 'run' })).customer_totals).toBe('success');
+  });
+
+  it('a model with a SQL error names its file and line, keeps the old table, skips downstream (exit 2)', async () => {
+    await run();
+    fs.writeFileSync(path.join(dir, 'models/marts/fct_orders.sql'), `select\n    order_id,\n    customer_id,\n    no_such_column,\n    amount\nfrom {{ ref('stg_orders') }}\n`);
+    project = await loadProject(dir);
+    const errors: unknown[] = [];
+    const results = await build(engine, project, { target, onEvent: (e) => e.type === 'node-finish' && e.error && errors.push(e.error) });
+    const fct = results.results.find((r) => r.unique_id === 'model.mini.fct_orders')!;
+    expect(fct.status).toBe('error');
+    expect(fct.message).toMatch(/^Database Error in model fct_orders \(models\/marts\/fct_orders\.sql:4\)\n {2}Binder Error: Referenced column "no_such_column" not found/);
+    expect(statusOf(results).customer_totals).toBe('skipped');
+    expect(results.results.find((r) => r.unique_id === 'model.mini.customer_totals')!.message).toBe('skipped: upstream model fct_orders errored');
+    expect(await engine.query('select count(*) as n from marts.fct_orders')).toEqual([{ n: 3 }]);
+    expect(exitCodeOfRun(results, errors, isInputFailure)).toBe(2);
+  });
+
+  it('threads > 1 gives the same results and tables as one thread', async () => {
+    const one = await run({ threads: 1 });
+    const tables1 = await engine.query('select * from marts.customer_totals order by 1');
+    const four = await run({ threads: 4 });
+    expect(statusOf(four)).toEqual(statusOf(one));
+    expect(await engine.query('select * from marts.customer_totals order by 1')).toEqual(tables1);
+    expect(new Set(four.results.map((r) => r.thread_id)).size).toBeGreaterThan(1);
+  });
+
+  it('selects, excludes, runs tests only, and incremental builds merge', async () => {
+    const selected = await run({ select: ['+fct_orders'], mode: 'run' });
+    expect(selected.results.map((r) => r.unique_id)).toEqual(['model.mini.stg_orders', 'model.mini.fct_orders']);
+    const tests = await run({ select: ['fct_orders'], mode: 'test' });
+    expect(tests.results.every((r) => r.unique_id.startsWith('test.'))).toBe(true);
+    await run({ select: ['orders_inc'], mode: 'run' });
+    await engine.execute(`update raw.orders set status = 'delivered' where order_id = 3`);
+    const inc = await run({ select: ['orders_inc'], mode: 'run' });
+    expect(inc.results[0].adapter_response._message).toBe('MERGE 1');
+    expect(await engine.query('select status from marts.orders_inc where order_id = 3')).toEqual([{ status: 'delivered' }]);
+  });
+
+  it('vars: --vars override the project', async () => {
+    await run({ vars: { min_amount: 2 }, mode: 'run' });
+    expect(await engine.query('select count(*) as n from marts.fct_orders')).toEqual([{ n: 2 }]);
+  });
+});
+
+describe('unit tests', () => {
+  it('pass, and fail with a readable diff', async () => {
+    const memory = await openDuckDB(':memory:');
+    try {
+      const results = await runUnitTests(memory, project, [...project.unitTests.keys()], { vars: project.config.vars, target });
+      const byName = Object.fromEntries(results.map((r) => [r.name, r]));
+      expect(byName.totals_sum_per_customer).toMatchObject({ status: 'pass' });
+      expect(byName.totals_wrong_on_purpose.status).toBe('fail');
+      expect(byName.totals_wrong_on_purpose.diff).toBe(
+        [
+          '  | customer_id | orders | total |',
+          '  | 7           | 1      | 2.5   |',
+          '- | 8           | 5      | NULL  |',
+          '+ | 8           | 1      | NULL  |',
+          '(- expected but missing, + returned but not expected)',
+        ].join('\n'),
+      );
+    } finally {
+      await memory.close();
+    }
+  });
+});
