@@ -1,0 +1,151 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { InputError } from '../../contract/errors.ts';
+import { builtinCatalog, validateCatalog } from '../catalog/builtin.ts';
+import type { CategoryVocabulary, ProductCatalog } from '../catalog/types.ts';
+import type { Scenario } from '../scenario/types.ts';
+import { parseAnswer } from './answer.ts';
+import { cacheFileName, cacheKey, readCache, writeCache } from './cache.ts';
+import { askGemini, DEFAULT_CONNECTION, type GeminiCall, type GeminiConnection } from './gemini-client.ts';
+import { buildCall, categoryGroups } from './request.ts';
+
+/**
+ * The enrichment seam's provider: the product catalog a simulation uses. `enrich: none` gives
+ * the built-in vocabulary; `enrich: gemini` gives Gemini's, replayed from the cache when it was
+ * fetched before, asked for (and cached) otherwise. Either the whole catalog comes back
+ * validated, or an error is thrown: there is no fall-back to the built-in vocabulary and no
+ * partly enriched catalog. Call it before generating anything, so a missing key stops the run
+ * before a single row exists.
+ */
+
+export const DEFAULT_GEMINI_MODEL = 'gemini-2.5-flash';
+const GOOGLE_ENDPOINT = 'https://generativelanguage.googleapis.com';
+const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+export interface EnrichmentOptions {
+  /** Gemini model (e.g. from --gemini-model); default $GEMINI_MODEL, then gemini-2.5-flash. */
+  model?: string;
+  /** Environment for GEMINI_API_KEY, GEMINI_MODEL, GOOGLE_GEMINI_BASE_URL, SIM_ENRICHMENT_CACHE; default process.env. */
+  env?: Record<string, string | undefined>;
+  /** Cache folder; default $SIM_ENRICHMENT_CACHE, else fixtures/enrichment/ of the project. */
+  cacheDir?: string;
+  /** Only replay the cache: a miss is an error even with a key (CI, reproducibility checks). */
+  offline?: boolean;
+  /** Connection tuning (tests shorten the retry delays). */
+  connection?: Partial<Omit<GeminiConnection, 'apiKey'>>;
+  /** One line per step ("replayed from ...", "asking Gemini ..."), for stderr. */
+  log?: (line: string) => void;
+}
+
+/** Where a run's catalog came from; also folded into `catalog.source` for `_sim_meta`. */
+export interface CatalogProvenance {
+  kind: 'builtin' | 'gemini';
+  model?: string;
+  /** Cache files used or written, relative to the working directory. */
+  cacheFiles: string[];
+  /** How many requests were answered by Gemini in this run (0 = all replayed). */
+  fetched: number;
+}
+
+export async function resolveCatalog(scenario: Scenario, options: EnrichmentOptions = {}): Promise<ProductCatalog> {
+  return (await resolveCatalogWithProvenance(scenario, options)).catalog;
+}
+
+export async function resolveCatalogWithProvenance(
+  scenario: Scenario,
+  options: EnrichmentOptions = {},
+): Promise<{ catalog: ProductCatalog; provenance: CatalogProvenance }> {
+  if (scenario.enrich !== 'gemini') {
+    return { catalog: builtinCatalog(scenario), provenance: { kind: 'builtin', cacheFiles: [], fetched: 0 } };
+  }
+  const env = options.env ?? process.env;
+  const model = geminiModel(options.model, env);
+  const cacheDir = options.cacheDir ?? defaultCacheDir(env);
+  const log = options.log ?? (() => undefined);
+  const groups = categoryGroups(scenario.categories);
+  const calls = groups.map((g) => buildCall(g, model, scenario.seed));
+
+  // Everything that can be decided without the network is decided first: the cache, then the key.
+  const cached = calls.map((call) => readCache(cacheDir, call));
+  const missing = calls.filter((_, i) => !cached[i]);
+  const apiKey = (env.GEMINI_API_KEY ?? '').trim();
+  if (missing.length > 0) {
+    const where = `${displayPath(cacheDir)}/${cacheFileName(missing[0]!)}`;
+    if (options.offline) {
+      throw new InputError(`--enrich gemini (offline): no cached catalog for model ${model}, seed ${scenario.seed} (looked for ${where}); run once with GEMINI_API_KEY set, or use --enrich none`);
+    }
+    if (apiKey === '') {
+      throw new InputError(
+        `--enrich gemini needs GEMINI_API_KEY: no cached catalog for model ${model}, seed ${scenario.seed} and these categories (looked for ${where}); set GEMINI_API_KEY, or use --enrich none for the built-in vocabulary`,
+      );
+    }
+  }
+
+  const connection: GeminiConnection = {
+    ...DEFAULT_CONNECTION,
+    ...options.connection,
+    apiKey,
+    ...(options.connection?.baseUrl ?? env.GOOGLE_GEMINI_BASE_URL ? { baseUrl: options.connection?.baseUrl ?? env.GOOGLE_GEMINI_BASE_URL } : {}),
+  };
+  const categories: Record<string, CategoryVocabulary> = {};
+  const cacheFiles: string[] = [];
+  let fetched = 0;
+  for (const [i, call] of calls.entries()) {
+    const names = groups[i]!.map((c) => c.name);
+    const file = join(cacheDir, cacheFileName(call));
+    const hit = cached[i];
+    let vocab: Record<string, CategoryVocabulary>;
+    if (hit) {
+      vocab = parseCached(hit.response.text, names, file);
+      log(`enrichment: ${names.length} categories replayed from ${displayPath(file)}`);
+    } else {
+      log(`enrichment: asking Gemini (${model}) for ${names.length} categories: ${names.join(', ')}`);
+      const { answer, value, params } = await askGemini(call, connection, (text) => parseAnswer(text, names));
+      writeCache(cacheDir, call, { recorded_from: connection.baseUrl ?? GOOGLE_ENDPOINT, request: params, response: answer });
+      vocab = value;
+      fetched++;
+      log(`enrichment: cached in ${displayPath(file)}`);
+    }
+    Object.assign(categories, vocab);
+    cacheFiles.push(displayPath(file));
+  }
+  // Keys in scenario order, whatever the grouping.
+  const ordered = Object.fromEntries(scenario.categories.map((c) => [c.name, categories[c.name]!]));
+  const catalog: ProductCatalog = { source: `gemini:${model} (cache ${calls.map((c) => cacheKey(c).slice(0, 16)).join(',')})`, categories: ordered };
+  validateCatalog(catalog, scenario);
+  return { catalog, provenance: { kind: 'gemini', model, cacheFiles, fetched } };
+}
+
+/** --gemini-model, then $GEMINI_MODEL, then the pinned default. */
+export function geminiModel(flag: string | undefined, env: Record<string, string | undefined>): string {
+  const from = flag !== undefined ? '--gemini-model' : env.GEMINI_MODEL ? 'GEMINI_MODEL' : undefined;
+  const model = (flag ?? env.GEMINI_MODEL ?? DEFAULT_GEMINI_MODEL).trim();
+  if (!/^[a-z0-9][a-z0-9.-]*$/.test(model)) {
+    throw new InputError(`${from ?? 'Gemini model'}: "${model}" is not a model name; accepted: a Gemini model id such as ${DEFAULT_GEMINI_MODEL}`);
+  }
+  return model;
+}
+
+/** $SIM_ENRICHMENT_CACHE, else fixtures/enrichment/ of the project in the working directory, else of ecom-sim. */
+export function defaultCacheDir(env: Record<string, string | undefined>): string {
+  if (env.SIM_ENRICHMENT_CACHE) return resolve(env.SIM_ENRICHMENT_CACHE);
+  const root = existsSync(join(process.cwd(), 'dbt_project.yml')) ? process.cwd() : REPO_ROOT;
+  return join(root, 'fixtures', 'enrichment');
+}
+
+/** A cached answer that no longer validates was edited or comes from another version: say which file. */
+function parseCached(text: string, names: string[], file: string): Record<string, CategoryVocabulary> {
+  try {
+    return parseAnswer(text, names);
+  } catch (error) {
+    throw new InputError(`${displayPath(file)}: cached catalog is invalid (${(error as Error).message}); delete the file to fetch it again`);
+  }
+}
+
+function displayPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel === '' ? '.' : rel.startsWith('..') ? path : rel;
+}
+
+export type { GeminiCall };
