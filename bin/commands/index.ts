@@ -2,7 +2,12 @@ import type { Command } from 'commander';
 import { registerAirflow } from './airflow.ts';
 import { registerBuild } from './build.ts';
 import { registerCheck } from './check.ts';
+import { registerHistory } from './history.ts';
+import { registerCompile } from './compile.ts';
 import { registerInit } from './init.ts';
+import { registerLs } from './ls.ts';
+import { registerReconcile } from './reconcile.ts';
+import { registerRun } from './run.ts';
 import { registerScenario } from './scenario.ts';
 import { registerShow } from './show.ts';
 import { registerTest } from './test.ts';
@@ -16,7 +21,12 @@ const registrations: Array<(program: Command) => void> = [
   registerAirflow,
   registerBuild,
   registerCheck,
+  registerHistory,
+  registerCompile,
   registerInit,
+  registerLs,
+  registerReconcile,
+  registerRun,
   registerScenario,
   registerShow,
   registerTest,

@@ -1,0 +1,111 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { Option, type Command } from 'commander';
+import { InputError } from '../../contract/errors.ts';
+import { buildManifest, writeManifest } from '../../warehouse/artifacts/manifest.ts';
+import { bigqueryDialect } from '../../warehouse/bigquery/dialect.ts';
+import { selectNodes } from '../../warehouse/dag/select.ts';
+import type { Dialect } from '../../warehouse/dialect.ts';
+import { duckdbDialect } from '../../warehouse/duckdb/dialect.ts';
+import { loadProject } from '../../warehouse/project/load.ts';
+import { parseVarsFlag, resolveProjectDir } from '../../warehouse/project/locate.ts';
+import type { CompileContext, CompiledNode, ExecutableNode, Project, TestNode } from '../../warehouse/project/types.ts';
+import { compileNode, isProjectGenericTest, resolveTestArgs } from '../../warehouse/render/compile.ts';
+import { genericTestSql } from '../../warehouse/testing/generic.ts';
+
+const DIALECTS: Record<string, Dialect> = { duckdb: duckdbDialect, bigquery: bigqueryDialect };
+
+interface CompileFlags {
+  select?: string[];
+  exclude?: string[];
+  target: string;
+  vars?: string;
+  projectDir?: string;
+  schemaPrefix?: string;
+  json?: boolean;
+}
+
+export function registerCompile(program: Command): void {
+  program
+    .command('compile')
+    .description('render every selected model, snapshot and test to SQL for a target, into target/compiled/<target>/, and write target/manifest.json (no warehouse needed)')
+    .option('-s, --select <selector...>', 'nodes to compile (dbt syntax: name, +name, name+, tag:x, path:x, config.materialized:x; space = union, comma = intersection)')
+    .option('--exclude <selector...>', 'nodes to leave out (same syntax)')
+    .addOption(new Option('--target <target>', 'SQL dialect to compile for').choices(Object.keys(DIALECTS)).default('duckdb'))
+    .option('--vars <yaml>', "vars as YAML or JSON over dbt_project.yml's, e.g. '{as_of: 2024-06-30}'")
+    .option('--project-dir <dir>', 'model project (default: the current folder if it has dbt_project.yml, else the built-in project)')
+    .option('--schema-prefix <prefix>', 'per-developer prefix for every schema/dataset (<prefix>_staging, ...)')
+    .option('--json', 'print the compiled nodes as JSON instead of a summary')
+    .addHelpText('after', `
+Incremental models compile as on a first build (is_incremental() is false). Scenario vars
+(as_of, start_date, end_date) come from dbt_project.yml here; --vars overrides them.
+Generic tests compile to the SELECT of failing rows that sim test runs.`)
+    .action(async (flags: CompileFlags) => {
+      const result = await compileProject(flags);
+      if (flags.json) process.stdout.write(`${JSON.stringify(result.files, null, 2)}\n`);
+      else process.stdout.write(`compiled ${result.files.length} node(s) for ${flags.target} into ${path.relative(process.cwd(), result.dir) || '.'}; wrote ${path.relative(process.cwd(), result.manifest)}\n`);
+    });
+}
+
+export interface CompileResult {
+  dir: string;
+  manifest: string;
+  files: Array<{ unique_id: string; path: string }>;
+}
+
+export async function compileProject(flags: CompileFlags, cwd = process.cwd()): Promise<CompileResult> {
+  const dialect = DIALECTS[flags.target];
+  if (!dialect) throw new InputError(`--target ${flags.target}: not one of ${Object.keys(DIALECTS).join(', ')}`);
+  const vars = parseVarsFlag(flags.vars);
+  const project = await loadProject(resolveProjectDir(flags.projectDir, cwd), { vars });
+  const ctx: CompileContext = {
+    dialect,
+    target: { name: flags.target, type: dialect.name, schema: 'main', ...(flags.schemaPrefix ? { schema_prefix: flags.schemaPrefix } : {}) },
+    vars,
+    isIncremental: false,
+  };
+  const ids = selectNodes(project, { select: flags.select, exclude: flags.exclude, resourceTypes: ['model', 'snapshot', 'test', 'seed'] });
+  const targetDir = path.resolve(cwd, 'target');
+  const outDir = path.join(targetDir, 'compiled', flags.target);
+  const compiled = new Map<string, CompiledNode>();
+  const compiledPaths = new Map<string, string>();
+  const files: CompileResult['files'] = [];
+  for (const id of ids) {
+    const node = project.nodes.get(id)!;
+    if (node.resourceType === 'seed') continue;
+    const result = compileOne(project, node, ctx);
+    compiled.set(id, result);
+    const rel = compiledPathOf(node);
+    const file = path.join(outDir, rel);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, result.sql.endsWith('\n') ? result.sql : `${result.sql}\n`);
+    const shown = path.relative(cwd, file).split(path.sep).join('/');
+    compiledPaths.set(id, path.join('target', 'compiled', flags.target, rel).split(path.sep).join('/'));
+    files.push({ unique_id: id, path: shown });
+  }
+  const manifest = writeManifest(targetDir, buildManifest(project, { dialect, target: ctx.target, compiled, compiledPaths }));
+  return { dir: outDir, manifest, files };
+}
+
+/** dbt's layout: the SQL file's own path; a generic test under its YAML file's path. */
+export function compiledPathOf(node: ExecutableNode): string {
+  if (node.resourceType === 'test' && node.kind === 'generic') return `${node.originalFilePath}/${node.name}.sql`;
+  return node.originalFilePath;
+}
+
+function compileOne(project: Project, node: ExecutableNode, ctx: CompileContext): CompiledNode {
+  if (node.resourceType !== 'test' || node.kind === 'singular' || isProjectGenericTest(project, node)) return compileNode(project, node.uniqueId, ctx);
+  return { uniqueId: node.uniqueId, sql: builtinTestSql(project, node, ctx), extraCtes: [], config: node.config };
+}
+
+/** A built-in generic test's failing-rows SELECT, from the runner's test SQL (warehouse/testing). */
+function builtinTestSql(project: Project, node: TestNode & { kind: 'generic' }, ctx: CompileContext): string {
+  const args = resolveTestArgs(project, node, ctx);
+  const asOf = String(ctx.vars?.as_of ?? project.config.vars.as_of ?? '');
+  try {
+    return genericTestSql(node.testMetadata.name, args, { dialect: ctx.dialect, asOf, where: node.config.where });
+  } catch (error) {
+    if (error instanceof InputError) throw new InputError(`${node.location.file}:${node.location.line}: ${error.message}`);
+    throw error;
+  }
+}

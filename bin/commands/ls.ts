@@ -1,0 +1,89 @@
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { InputError } from '../../contract/errors.ts';
+import { allGraphNodes, RESOURCE_TYPES, selectNodes } from '../../warehouse/dag/select.ts';
+import { loadProject } from '../../warehouse/project/load.ts';
+import { parseVarsFlag, resolveProjectDir } from '../../warehouse/project/locate.ts';
+import type { GraphNode, Project, ResourceType } from '../../warehouse/project/types.ts';
+
+interface LsFlags {
+  select?: string[];
+  exclude?: string[];
+  resourceType?: string[];
+  output: string;
+  outputKeys?: string[];
+  vars?: string;
+  projectDir?: string;
+}
+
+const OUTPUTS = ['selector', 'name', 'path', 'json'] as const;
+
+export function registerLs(program: Command): void {
+  program
+    .command('ls')
+    .alias('list')
+    .description('list the nodes a selection picks (models, seeds, snapshots, tests, unit tests, sources), like dbt ls')
+    .option('-s, --select <selector...>', 'dbt selection syntax: name, +name, name+, @name, tag:x, path:x, config.materialized:x, source:x; space = union, comma = intersection')
+    .option('--exclude <selector...>', 'nodes to leave out (same syntax)')
+    .option('--resource-type <type...>', `only these types: ${RESOURCE_TYPES.join(', ')}`)
+    .addOption(new Option('--output <format>', 'how to print each node').choices([...OUTPUTS]).default('selector'))
+    .option('--output-keys <key...>', 'with --output json: only these keys (e.g. name resource_type)')
+    .option('--vars <yaml>', "vars as YAML or JSON, e.g. '{as_of: 2024-06-30}'")
+    .option('--project-dir <dir>', 'model project (default: the current folder if it has dbt_project.yml, else the built-in project)')
+    .action(async (flags: LsFlags) => {
+      process.stdout.write(await listNodes(flags));
+    });
+}
+
+export async function listNodes(flags: LsFlags, cwd = process.cwd()): Promise<string> {
+  const types = (flags.resourceType ?? []).map((t) => (t === 'unit-test' ? 'unit_test' : t));
+  for (const t of types) {
+    if (!(RESOURCE_TYPES as readonly string[]).includes(t)) throw new InputError(`--resource-type ${t}: not one of ${RESOURCE_TYPES.join(', ')}`);
+  }
+  const project = await loadProject(resolveProjectDir(flags.projectDir, cwd), { vars: parseVarsFlag(flags.vars) });
+  const ids = selectNodes(project, {
+    select: flags.select,
+    exclude: flags.exclude,
+    resourceTypes: types.length ? (types as ResourceType[]) : [...RESOURCE_TYPES],
+  });
+  const all = allGraphNodes(project);
+  const lines = ids.map((id) => format(project, all.get(id)!, flags));
+  return lines.length ? `${lines.join('\n')}\n` : '';
+}
+
+function format(project: Project, node: GraphNode, flags: LsFlags): string {
+  switch (flags.output) {
+    case 'name':
+      return node.resourceType === 'source' ? `${node.sourceName}.${node.name}` : node.name;
+    case 'path':
+      return node.originalFilePath;
+    case 'json': {
+      const full = jsonOf(project, node);
+      const keys = flags.outputKeys;
+      return JSON.stringify(keys?.length ? Object.fromEntries(keys.map((k) => [k, full[k] ?? null])) : full);
+    }
+    default:
+      return selectorOf(node);
+  }
+}
+
+/** dbt ls's default output: `source:pkg.source.table`, `unit_test:pkg.fqn`, else the fqn joined by dots. */
+function selectorOf(node: GraphNode): string {
+  if (node.resourceType === 'source') return `source:${node.fqn[0]}.${node.sourceName}.${node.name}`;
+  if (node.resourceType === 'unit_test') return `unit_test:${node.fqn.join('.')}`;
+  return node.fqn.join('.');
+}
+
+function jsonOf(project: Project, node: GraphNode): Record<string, unknown> {
+  const base = {
+    name: node.name,
+    resource_type: node.resourceType,
+    package_name: node.packageName,
+    original_file_path: node.originalFilePath,
+    unique_id: node.uniqueId,
+    alias: node.name,
+  };
+  if (node.resourceType === 'source') return { ...base, source_name: node.sourceName, tags: node.tags, config: { enabled: true }, depends_on: { nodes: [] } };
+  if (node.resourceType === 'unit_test') return { ...base, tags: node.config.tags, config: node.config, depends_on: node.dependsOn };
+  return { ...base, alias: (node.config.alias as string | undefined) ?? node.name, tags: node.config.tags, config: node.config, depends_on: node.dependsOn, ...(project ? {} : {}) };
+}
