@@ -22,7 +22,7 @@ function customerBatch(from: number, rows: number): LandingBatch {
 
 function source(batches: LandingBatch[], failAfter?: number): LandingSource {
   return {
-    estimatedRows: batches.reduce((n, b) => n + b.rowCount, 0),
+    estimatedRows: { customers: batches.reduce((n, b) => n + b.rowCount, 0) },
     async *batches() {
       for (const [i, batch] of batches.entries()) {
         if (i === failAfter) throw new Error('generator failed');

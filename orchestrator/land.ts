@@ -7,7 +7,8 @@ import type { Engine } from '../warehouse/engine.ts';
  * progress bar, the batches in landing order, and, once they are all consumed, the digests.
  */
 export interface LandingSource {
-  readonly estimatedRows: number;
+  /** Rough rows per landing table, for progress. */
+  readonly estimatedRows: Record<string, number>;
   batches(): AsyncIterable<LandingBatch>;
 }
 

@@ -10,10 +10,9 @@ export interface SimulationRun extends LandingSource {
   summary(): SimulationSummary;
 }
 
+/** SIM's summary: rows and order-independent digest per landing table, seeded faults by kind. */
 export interface SimulationSummary {
-  /** Order-independent digest per landing table. */
-  digests: Record<string, string>;
-  /** Seeded faults injected, by kind. */
+  tables: Record<string, { rows: number; digest: string }>;
   faults: Record<string, number>;
 }
 
@@ -41,7 +40,7 @@ export async function generateAndLand(req: PipelineRequest): Promise<{ step: Ste
   const started = performance.now();
   try {
     const simulation = await req.simulate(req.scenario);
-    progress.begin('generate+land', simulation.estimatedRows, 'rows');
+    progress.begin('generate+land', totalOf(simulation.estimatedRows), 'rows');
     let summary: SimulationSummary | undefined;
     const outcome = await landSimulation(
       req.engine,
@@ -58,7 +57,7 @@ export async function generateAndLand(req: PipelineRequest): Promise<{ step: Ste
       rows: outcome.rows,
       seconds: round3(outcome.seconds),
       rowsPerSecond,
-      tables: outcome.tables.map((t) => ({ ...t, digest: summary?.digests[t.name] ?? '' })),
+      tables: outcome.tables.map((t) => ({ ...t, digest: summary?.tables[t.name]?.digest ?? '' })),
       faults: summary?.faults ?? {},
     };
     return { step: { id: 'generate+land', status: 'success', seconds: round3((performance.now() - started) / 1000), nodes: [] }, landing };
@@ -80,7 +79,7 @@ export function landingMetaFor(scenario: Scenario, summary: SimulationSummary, v
     products: String(scenario.products),
     faults_rate: String(scenario.faults.rate),
     scenario: JSON.stringify(scenario),
-    digests: JSON.stringify(summary.digests),
+    digests: JSON.stringify(Object.fromEntries(Object.entries(summary.tables).map(([name, t]) => [name, t.digest]))),
     faults: JSON.stringify(summary.faults),
     sim_version: version,
   };
@@ -94,6 +93,7 @@ export function finishReport(
   landing: LandingReport | undefined,
   skipped: RunReport['skipped'],
   error?: string,
+  exitCode?: number,
 ): RunReport {
   const failed = steps.some((s) => s.status === 'fail');
   const status = error || steps.some((s) => s.status === 'error') ? 'error' : failed ? 'failed' : 'success';
@@ -101,7 +101,7 @@ export function finishReport(
     runId: req.runId,
     command: req.command,
     status,
-    exitCode: exitCodeFor(status),
+    exitCode: exitCode ?? exitCodeFor(status),
     target: req.target,
     warehouse: req.warehouse,
     startedAt: startedAt.toISOString(),
@@ -112,6 +112,10 @@ export function finishReport(
     skipped,
     ...(error ? { error } : {}),
   };
+}
+
+function totalOf(rows: Record<string, number>): number {
+  return Object.values(rows).reduce((a, b) => a + b, 0);
 }
 
 function round3(x: number): number {

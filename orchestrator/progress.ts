@@ -29,6 +29,7 @@ export function createProgress(mode: ProgressMode, stream: NodeJS.WriteStream = 
 }
 
 const fmt = new Intl.NumberFormat('en-US');
+const QUARTER_LINES_FROM = 100_000;
 
 class PlainProgress implements Progress {
   private step = '';
@@ -43,11 +44,12 @@ class PlainProgress implements Progress {
     this.total = total;
     this.unit = unit;
     this.nextQuarter = 1;
-    this.stream.write(`${step}: started (about ${fmt.format(total)} ${unit})\n`);
+    // quarter lines only where a step is long enough to look stuck without them
+    if (total >= QUARTER_LINES_FROM) this.stream.write(`${step}: started (about ${fmt.format(total)} ${unit})\n`);
   }
   update(done: number): void {
-    // a line per quarter keeps CI logs short and still shows that a long step is alive
-    while (this.total > 0 && this.nextQuarter < 4 && done >= (this.total * this.nextQuarter) / 4) {
+    if (this.total < QUARTER_LINES_FROM) return;
+    while (this.nextQuarter < 4 && done >= (this.total * this.nextQuarter) / 4) {
       this.stream.write(`${this.step}: ${this.nextQuarter * 25}% (${fmt.format(done)} ${this.unit})\n`);
       this.nextQuarter++;
     }

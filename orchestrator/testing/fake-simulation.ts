@@ -32,13 +32,16 @@ export function fakeSimulation(scenario: Scenario, options: { failAfterBatches?:
     return [c, o];
   };
   return {
-    estimatedRows: rows * 3,
+    estimatedRows: { customers: rows, orders: rows * 2 },
     async *batches() {
       for (const [i, batch] of batches().entries()) {
         if (i === options.failAfterBatches) throw new Error('simulated generator failure');
         yield batch;
       }
     },
-    summary: () => ({ digests: { customers: `c-${scenario.seed}-${scenario.as_of}`, orders: `o-${scenario.seed}` }, faults: {} }),
+    summary: () => ({
+      tables: { customers: { rows, digest: `c-${scenario.seed}-${scenario.as_of}` }, orders: { rows: rows * 2, digest: `o-${scenario.seed}` } },
+      faults: {},
+    }),
   };
 }

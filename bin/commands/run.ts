@@ -1,0 +1,161 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command, InvalidArgumentError } from 'commander';
+import { parse as parseYaml } from 'yaml';
+import { InputError, TestFailureError } from '../../contract/errors.ts';
+import { projectLayers } from '../../orchestrator/layers.ts';
+import { createProgress, progressMode, type Progress } from '../../orchestrator/progress.ts';
+import type { RunReport } from '../../orchestrator/report.ts';
+import { defaultTargetDir, runPipeline, type BuildPlan } from '../../orchestrator/run.ts';
+import { formatSummary } from '../../orchestrator/summary.ts';
+import { checkWarehousePath } from '../../orchestrator/warehouse-path.ts';
+import { simulate, type Scenario } from '../../simulator/index.ts';
+import { selectNodes } from '../../warehouse/dag/select.ts';
+import { loadProject } from '../../warehouse/project/load.ts';
+import { addBigQueryOptions, bigqueryOptionsFromFlags, checkTargetFlags, openTarget, targetOption, type BigQueryFlags } from '../../warehouse/targets.ts';
+import { addScenarioOptions, scenarioFromOptions } from '../scenario-options.ts';
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** Flags of the pipeline commands (`sim`/`sim run`, `sim step`, `sim retry`). */
+export interface PipelineFlags extends BigQueryFlags {
+  warehouse: string;
+  target: string;
+  json?: boolean;
+  quiet?: boolean;
+  batchSize: number;
+  workers?: number;
+  select?: string[];
+  exclude?: string[];
+  threads: number;
+  fullRefresh?: boolean;
+  vars?: string;
+  projectDir?: string;
+  [scenarioFlag: string]: unknown;
+}
+
+export function registerRun(program: Command): void {
+  const run = program
+    .command('run', { isDefault: true })
+    .description('the whole pipeline (the default command): generate the seeded shop, land it atomically, then build and test each model layer, fail-fast');
+  addScenarioOptions(run);
+  addPipelineOptions(run);
+  run.addHelpText(
+    'after',
+    `
+Steps: generate -> land -> staging (models, then tests) -> marts -> consumption. A failing test
+stops every later step; the summary lists what was skipped and why. Each run is recorded in
+target/runs/<run-id>/ and the warehouse table sim_runs.history (see \`sim history\`).
+
+Examples:
+  sim --seed 42                               # into ./warehouse.duckdb
+  sim run --seed 7 --scale medium --warehouse /tmp/shop.duckdb
+  sim --seed 42 --json > summary.json         # the summary as JSON on stdout
+  sim --seed 42 --faults 0.01                 # seeded data-quality faults for staging to clean
+  sim --seed 42 --select none                 # generate and land only
+  sim --seed 42 --target bigquery             # the same pipeline in BigQuery
+
+Exit codes: 0 ok, 1 a data test failed, 2 bad input (nothing was changed), 3 engine error.`,
+  );
+  run.action(async (flags: PipelineFlags) => {
+    const scenario = scenarioFromOptions(flags);
+    await runPipelineCommand('run', scenario, flags);
+  });
+}
+
+/** The warehouse, output and model flags shared by run, step and retry. */
+export function addPipelineOptions(cmd: Command): Command {
+  cmd
+    .option('--warehouse <path>', 'DuckDB warehouse file (or :memory:)', './warehouse.duckdb')
+    .addOption(targetOption())
+    .option('--json', 'print the summary as JSON on stdout')
+    .option('--quiet', 'no progress output (errors and the summary only)')
+    .option('--batch-size <rows>', 'rows per landing batch (1000..1048576)', intIn('--batch-size', 1000, 1 << 20), 65_536)
+    .option('--workers <n>', 'generator threads beside the loader, 0 = generate on the main thread (0..16; default: 1 from 100,000 customers, else 0)', intIn('--workers', 0, 16))
+    .option('-s, --select <selector...>', "models to build after landing (dbt syntax); 'none' = land only")
+    .option('--exclude <selector...>', 'models to leave out (dbt syntax)')
+    .option('--threads <n>', 'models built at the same time where the DAG allows (1..64)', intIn('--threads', 1, 64), 4)
+    .option('--full-refresh', 'rebuild incremental models from scratch')
+    .option('--vars <yaml>', "model vars as YAML or JSON, over the scenario's and dbt_project.yml's")
+    .option('--project-dir <dir>', 'model project (default: the current folder if it has dbt_project.yml, else the built-in project)');
+  return addBigQueryOptions(cmd);
+}
+
+/** What the pipeline needs once the flags are validated. Throws InputError; touches nothing. */
+export async function preparePipeline(scenario: Scenario, flags: PipelineFlags): Promise<{ build?: BuildPlan; progress: Progress }> {
+  checkTargetFlags(flags.target, flags);
+  if (flags.target === 'duckdb') checkWarehousePath(flags.warehouse);
+  const build = await planBuild(flags);
+  return { build, progress: createProgress(progressMode({ quiet: flags.quiet })) };
+}
+
+/** Validates everything, runs the pipeline, prints the summary and sets the exit code. */
+export async function runPipelineCommand(command: string, scenario: Scenario, flags: PipelineFlags, extra: { land?: boolean } = {}): Promise<RunReport> {
+  const { build, progress } = await preparePipeline(scenario, flags);
+  const report = await runPipeline({
+    command,
+    scenario,
+    land: extra.land,
+    openEngine: () => openTarget({ target: flags.target, warehouse: flags.warehouse, bigquery: bigqueryOptionsFromFlags(flags) }),
+    target: flags.target,
+    warehouse: flags.target === 'duckdb' ? flags.warehouse : 'bigquery',
+    targetDir: defaultTargetDir(),
+    simulate: (s) => simulate(s, { batchSize: flags.batchSize, workers: flags.workers ?? defaultWorkers(s) }),
+    build,
+    progress,
+    version: packageVersion(),
+  });
+  printReport(report, flags);
+  return report;
+}
+
+export function printReport(report: RunReport, flags: { json?: boolean }): void {
+  process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatSummary(report));
+  if (report.exitCode === 1) throw new TestFailureError(`data tests failed in run ${report.runId}; later steps were skipped (see the summary)`);
+  process.exitCode = report.exitCode;
+}
+
+/** A worker thread costs about a second to start; it pays off once generation takes longer. */
+function defaultWorkers(scenario: Scenario): number {
+  return scenario.customers >= 100_000 ? 1 : 0;
+}
+
+async function planBuild(flags: PipelineFlags): Promise<BuildPlan | undefined> {
+  if (flags.select?.length === 1 && flags.select[0] === 'none') return undefined;
+  const vars = parseVars(flags.vars);
+  const projectDir = flags.projectDir ? path.resolve(flags.projectDir) : fs.existsSync('dbt_project.yml') ? process.cwd() : REPO_ROOT;
+  if (!fs.existsSync(path.join(projectDir, 'dbt_project.yml'))) throw new InputError(`--project-dir ${flags.projectDir}: no dbt_project.yml there`);
+  const project = await loadProject(projectDir, { vars });
+  const selected = flags.select || flags.exclude ? new Set(selectNodes(project, { select: flags.select, exclude: flags.exclude })) : undefined;
+  const layers = projectLayers(project, selected);
+  return { project, layers, target: { name: flags.target, type: flags.target, schema: 'main' }, threads: flags.threads, fullRefresh: flags.fullRefresh, vars };
+}
+
+function parseVars(text: string | undefined): Record<string, unknown> | undefined {
+  if (text === undefined) return undefined;
+  let value: unknown;
+  try {
+    value = parseYaml(text);
+  } catch (error) {
+    throw new InputError(`--vars: not valid YAML or JSON (${(error as Error).message.split('\n')[0]})`);
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new InputError(`--vars: expected a mapping such as '{as_of: 2025-06-30}'`);
+  return value as Record<string, unknown>;
+}
+
+export function intIn(flag: string, min: number, max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
+      throw new InvalidArgumentError(`${flag} must be an integer from ${min} to ${max}`);
+    }
+    return n;
+  };
+}
+
+let version: string | undefined;
+export function packageVersion(): string {
+  version ??= JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')).version as string;
+  return version;
+}
