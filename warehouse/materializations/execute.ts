@@ -15,8 +15,15 @@ export class StatementLog {
 
   async execute(sql: string): Promise<number | undefined> {
     this.statements.push(sql);
-    const result = await this.engine.execute(sql, { label: this.label });
-    return result.rowsAffected;
+    try {
+      const result = await this.engine.execute(sql, { label: this.label });
+      return result.rowsAffected;
+    } catch (error) {
+      // A script that failed after BEGIN leaves its transaction open on the connection; close it
+      // so the half-applied statements are undone and later statements do not run inside it.
+      if (/^\s*BEGIN TRANSACTION/i.test(sql)) await this.engine.execute('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
   }
 
   async query<T = Record<string, unknown>>(sql: string): Promise<T[]> {

@@ -170,3 +170,15 @@ describe('partitioning DDL (dialects with supports.partitioning)', () => {
     expect(tableOptions(engine.dialect, cfg)).toBe('');
   });
 });
+
+describe('transaction scripts', () => {
+  it('a script failing half-way is rolled back and leaves the connection usable', async () => {
+    await materializeTable(log(), target, 'SELECT * FROM marts.src');
+    const script = 'BEGIN TRANSACTION;\nDELETE FROM marts.orders;\nINSERT INTO marts.orders SELECT * FROM marts.nope;\nCOMMIT TRANSACTION;';
+    await expect(log().execute(script)).rejects.toThrow(/nope/);
+    expect(await rows('SELECT count(*) AS n FROM marts.orders')).toEqual([{ n: 2 }]);
+    await engine.execute('CREATE TABLE marts.after AS SELECT 1 AS x');
+    await engine.execute('ROLLBACK').catch(() => undefined); // would undo marts.after if a transaction were still open
+    expect(await engine.listRelations('marts')).toContainEqual({ schema: 'marts', name: 'after', kind: 'table' });
+  });
+});
