@@ -3,12 +3,10 @@ import { registerAirflow } from './airflow.ts';
 import { registerBuild } from './build.ts';
 import { registerCheck } from './check.ts';
 import { registerHistory } from './history.ts';
-import { registerHistory } from './history.ts';
 import { registerCompile } from './compile.ts';
 import { registerInit } from './init.ts';
 import { registerLs } from './ls.ts';
 import { registerReconcile } from './reconcile.ts';
-import { registerRun } from './run.ts';
 import { registerRun } from './run.ts';
 import { registerScenario } from './scenario.ts';
 import { registerShow } from './show.ts';
@@ -24,12 +22,10 @@ const registrations: Array<(program: Command) => void> = [
   registerBuild,
   registerCheck,
   registerHistory,
-  registerHistory,
   registerCompile,
   registerInit,
   registerLs,
   registerReconcile,
-  registerRun,
   registerRun,
   registerScenario,
   registerShow,
