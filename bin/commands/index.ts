@@ -6,7 +6,6 @@ import { registerHistory } from './history.ts';
 import { registerCompile } from './compile.ts';
 import { registerInit } from './init.ts';
 import { registerLs } from './ls.ts';
-import { registerReconcile } from './reconcile.ts';
 import { registerRun } from './run.ts';
 import { registerScenario } from './scenario.ts';
 import { registerShow } from './show.ts';
@@ -25,7 +24,6 @@ const registrations: Array<(program: Command) => void> = [
   registerCompile,
   registerInit,
   registerLs,
-  registerReconcile,
   registerRun,
   registerScenario,
   registerShow,
