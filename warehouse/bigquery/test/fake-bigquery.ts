@@ -282,7 +282,7 @@ export class FakeBigQuery {
   }
 
   /** Understands the landing swap (TRUNCATE + INSERT ... SELECT in one transaction); anything else returns no rows. */
-  private defaultQuery(sql: string): QueryAnswer {
+  defaultQuery(sql: string): QueryAnswer {
     if (!sql.startsWith('BEGIN TRANSACTION;')) return { bytes: sql.length * 1000 };
     const next = new Map(this.tables);
     for (const statement of sql.split(';\n')) {

@@ -21,7 +21,8 @@ import type { ZetaSqlServer } from './server.ts';
  * the columns ZetaSQL resolved, before the children are analysed.
  */
 
-export const CHECK_TARGET: TargetInfo = { name: 'bigquery', type: 'bigquery', schema: 'analytics' };
+// The default schema matches `sim build`'s; every layer of the project sets its own schema anyway.
+export const CHECK_TARGET: TargetInfo = { name: 'bigquery', type: 'bigquery', schema: 'main' };
 
 export interface CheckProblem {
   uniqueId: string;
@@ -113,11 +114,17 @@ export async function checkProject(server: ZetaSqlServer, options: CheckOptions)
   };
 
   try {
-    // First run: every node as a fresh BigQuery project receives it (CREATE OR REPLACE ...).
-    await build(engine, project, { target: CHECK_TARGET, select: names(needed), exclude: options.exclude, vars: options.vars, mode: 'build', onEvent });
-    // Second run of incremental models and snapshots, now that their tables exist: the MERGE
-    // (or delete+insert, insert_overwrite) statements of every later run.
-    const again = [...needed].filter((id) => {
+    // 1. Models, seeds and snapshots (the selection and everything it reads), as a fresh
+    //    BigQuery project receives them: CREATE OR REPLACE TABLE/VIEW ... AS.
+    const runnable = [...needed].filter((id) => project.nodes.get(id)!.resourceType !== 'test');
+    if (runnable.length) await build(engine, project, { target: CHECK_TARGET, select: names(runnable), vars: options.vars, mode: 'run', onEvent });
+    // 2. The data tests of the selection (dbt's eager indirect selection), on those relations.
+    if ([...selected].some((id) => project.nodes.get(id)!.resourceType === 'test')) {
+      await build(engine, project, { target: CHECK_TARGET, select: options.select, exclude: options.exclude, vars: options.vars, mode: 'test', onEvent });
+    }
+    // 3. Incremental models and snapshots again, now that their tables exist: the MERGE (or
+    //    delete+insert, insert_overwrite, snapshot update/insert) statements of every later run.
+    const again = runnable.filter((id) => {
       const node = project.nodes.get(id)!;
       const incremental = node.resourceType === 'snapshot' || (node.resourceType === 'model' && node.config.materialized === 'incremental');
       return incremental && seen.get(id)?.status === 'ok';

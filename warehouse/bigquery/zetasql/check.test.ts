@@ -1,0 +1,68 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { zetaSqlAvailable } from './server.ts';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+
+/** Runs the real CLI, as a user (and CI) does. */
+function sim(args: string[], cwd = ROOT) {
+  const run = spawnSync(process.execPath, [join(ROOT, 'bin/sim.mjs'), ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
+  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+describe.skipIf(!zetaSqlAvailable())('sim check --target bigquery', () => {
+  it('passes on the whole project: every model, seed, snapshot and test is valid BigQuery SQL', () => {
+    const { code, stdout, stderr } = sim(['check', '--target', 'bigquery']);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const summary = stdout.match(/(\d+) of (\d+) nodes valid \((.*)\), (\d+) statements analysed/);
+    expect(summary, stdout).not.toBeNull();
+    expect(summary![1]).toBe(summary![2]);
+    expect(summary![3]).toMatch(/\d+ models?.*\d+ tests?/);
+  });
+
+  describe('on a project with broken models', () => {
+    let dir: string;
+    beforeAll(() => {
+      dir = mkdtempSync(join(tmpdir(), 'sim-check-'));
+      cpSync(join(ROOT, 'dbt_project.yml'), join(dir, 'dbt_project.yml'));
+      cpSync(join(ROOT, 'models'), join(dir, 'models'), { recursive: true });
+      // A DuckDB-ism: a `::date` cast, on line 4 of the file.
+      writeFileSync(
+        join(dir, 'models/02_marts/broken_cast.sql'),
+        "{{ config(materialized='table') }}\n-- orders per day, written for DuckDB\nselect\n    ordered_at::date as order_date,\n    count(*) as orders\nfrom {{ ref('stg_orders') }}\ngroup by 1\n",
+      );
+      // A column the parent does not have: the catalog holds the parent's analysed output columns.
+      writeFileSync(
+        join(dir, 'models/03_consumption/broken_column.sql'),
+        "select\n    customer_id,\n    lifetime_revenu\nfrom {{ ref('dim_customers') }}\n",
+      );
+    });
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('fails with the file, the line and column in the compiled SQL, and ZetaSQL\'s message (exit 2)', () => {
+      const { code, stderr } = sim(['check', '--target', 'bigquery', '--select', 'broken_cast', 'broken_column'], dir);
+      expect(code).toBe(2);
+      expect(stderr).toMatch(/^models\/02_marts\/broken_cast\.sql:4: model broken_cast: Syntax error: .*\(compiled SQL line 4, column 15\)$/m);
+      expect(stderr).toMatch(/ {4}4 \| {4}ordered_at::date as order_date,\n {6}\| {15}\^\n/);
+      expect(stderr).toMatch(/^models\/03_consumption\/broken_column\.sql:3: model broken_column: Unrecognized name: lifetime_revenu.* \(compiled SQL line 3, column 5\)$/m);
+      expect(stderr).toMatch(/error: 2 node\(s\) are not valid BigQuery SQL: broken_cast, broken_column/);
+    });
+
+    it('checks only the selection (and what it reads): the rest of the project still passes', () => {
+      const { code, stdout } = sim(['check', '--target', 'bigquery', '--select', 'stg_orders'], dir);
+      expect(code).toBe(0);
+      expect(stdout).toMatch(/nodes valid/);
+    });
+  });
+
+  it('refuses a target it cannot check, with the accepted values', () => {
+    const { code, stderr } = sim(['check', '--target', 'duckdb']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/--target: "duckdb" cannot be checked \(accepted: bigquery\)/);
+  });
+});
