@@ -6,6 +6,7 @@ import { registerHistory } from './history.ts';
 import { registerCompile } from './compile.ts';
 import { registerInit } from './init.ts';
 import { registerLs } from './ls.ts';
+import { registerReconcile } from './reconcile.ts';
 import { registerRun } from './run.ts';
 import { registerScenario } from './scenario.ts';
 import { registerShow } from './show.ts';
@@ -24,6 +25,7 @@ const registrations: Array<(program: Command) => void> = [
   registerCompile,
   registerInit,
   registerLs,
+  registerReconcile,
   registerRun,
   registerScenario,
   registerShow,
