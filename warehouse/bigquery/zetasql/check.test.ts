@@ -48,7 +48,7 @@ describe.skipIf(!zetaSqlAvailable())('sim check --target bigquery', () => {
       const { code, stderr } = sim(['check', '--target', 'bigquery', '--select', 'broken_cast', 'broken_column'], dir);
       expect(code).toBe(2);
       expect(stderr).toMatch(/^models\/02_marts\/broken_cast\.sql:4: model broken_cast: Syntax error: .*\(compiled SQL line 4, column 15\)$/m);
-      expect(stderr).toMatch(/ {4}4 \| {4}ordered_at::date as order_date,\n {6}\| {15}\^\n/);
+      expect(stderr).toMatch(/ {4}4 \| {5}ordered_at::date as order_date,\n {6}\| {15}\^\n/);
       expect(stderr).toMatch(/^models\/03_consumption\/broken_column\.sql:3: model broken_column: Unrecognized name: lifetime_revenu.* \(compiled SQL line 3, column 5\)$/m);
       expect(stderr).toMatch(/error: 2 node\(s\) are not valid BigQuery SQL: broken_cast, broken_column/);
     });
