@@ -610,8 +610,9 @@ class Loader {
     for (const { list, column, owner } of lists) {
       if (list === undefined || list === null) continue;
       if (!Array.isArray(list)) throw new InputError(`${at(yaml, owner)}: data_tests must be a list`);
-      for (const item of list) {
-        const where = at(yaml, item, list, owner);
+      for (const [index, item] of list.entries()) {
+        const itemLine = yaml.itemLine(list, index);
+        const where = itemLine !== undefined ? `${yaml.file}:${itemLine}` : at(yaml, item, list, owner);
         const parsed = parseTestEntry(item, where, userTests, column);
         const name = parsed.customName ?? genericTestName(parsed, targetName);
         const line = Number(where.slice(where.lastIndexOf(':') + 1));

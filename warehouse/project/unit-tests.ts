@@ -67,7 +67,8 @@ export function parseUnitTests(yaml: YamlFile, list: unknown, project: Project, 
 
 function fixture(yaml: YamlFile, spec: Record<string, unknown>, project: Project, testPaths: string[], modelId: string): UnitTestFixture {
   const where = at(yaml, spec);
-  const format = String(spec.format ?? 'dict');
+  // A fixture file is CSV unless the format says sql (dbt reads fixtures only as csv or sql).
+  const format = String(spec.format ?? (spec.fixture !== undefined ? 'csv' : 'dict'));
   if (format !== 'dict' && format !== 'csv' && format !== 'sql') throw new InputError(`${where}: format '${format}' is not one of: dict, csv, sql`);
   const out: UnitTestFixture = { format, rows: [] };
   if (spec.input !== undefined) {

@@ -14,6 +14,8 @@ export interface YamlFile {
   lineOf(value: unknown): number | undefined;
   /** Line of a key inside a mapping. */
   keyLine(map: unknown, key: string): number | undefined;
+  /** Line of the i-th item of a sequence (scalars included). */
+  itemLine(list: unknown, index: number): number | undefined;
 }
 
 export function parseYaml(file: string, text: string): YamlFile {
@@ -26,6 +28,7 @@ export function parseYaml(file: string, text: string): YamlFile {
   }
   const lines = new WeakMap<object, number>();
   const keyLines = new WeakMap<object, Map<string, number>>();
+  const itemLines = new WeakMap<object, Array<number | undefined>>();
   const lineAt = (node: Node | null | undefined) => (node?.range ? lineCounter.linePos(node.range[0]).line : undefined);
 
   const convert = (node: unknown): unknown => {
@@ -47,14 +50,17 @@ export function parseYaml(file: string, text: string): YamlFile {
       return out;
     }
     if (isSeq(node)) {
+      const itemLineList: Array<number | undefined> = [];
       const out = node.items.map((item) => {
         const value = convert(item);
         const line = lineAt(item as Node);
+        itemLineList.push(line);
         if (value && typeof value === 'object' && line !== undefined && !lines.has(value)) lines.set(value, line);
         return value;
       });
       const line = lineAt(node);
       if (line !== undefined) lines.set(out, line);
+      itemLines.set(out, itemLineList);
       return out;
     }
     return null;
@@ -65,6 +71,7 @@ export function parseYaml(file: string, text: string): YamlFile {
     value,
     lineOf: (v) => (v && typeof v === 'object' ? lines.get(v) : undefined),
     keyLine: (map, key) => (map && typeof map === 'object' ? keyLines.get(map)?.get(key) : undefined),
+    itemLine: (list, index) => (Array.isArray(list) ? itemLines.get(list)?.[index] : undefined),
   };
 }
 

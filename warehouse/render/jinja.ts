@@ -10,12 +10,60 @@
  * called from a model sees that model's `this` and `target`, as in dbt. Rendering is synchronous,
  * so the stack is never shared between two renders in flight.
  */
+import { createRequire } from 'node:module';
 import nunjucks from 'nunjucks';
 import { InputError } from '../../contract/errors.ts';
 import { macroNamespacesFor, type MacroEnv } from '../macros/index.ts';
 import type { SourceLocation } from '../project/types.ts';
 
 nunjucks.installJinjaCompat();
+allowTrailingCommaInCalls();
+
+/**
+ * Jinja (and so dbt) accepts `config(materialized='table', unique_key='id',)`; nunjucks fails on
+ * the trailing comma. This replaces nunjucks' argument-list parser with one that accepts it.
+ */
+function allowTrailingCommaInCalls(): void {
+  const require = createRequire(import.meta.url);
+  const { Parser } = require('nunjucks/src/parser.js');
+  const lexer = require('nunjucks/src/lexer.js');
+  const nodes = require('nunjucks/src/nodes.js');
+  if (Parser.prototype.__trailingCommas) return;
+  Parser.prototype.__trailingCommas = true;
+  Parser.prototype.parseSignature = function parseSignature(this: any, tolerant: boolean, noParens: boolean) {
+    let tok = this.peekToken();
+    if (!noParens && tok.type !== lexer.TOKEN_LEFT_PAREN) {
+      if (tolerant) return null;
+      this.fail('expected arguments', tok.lineno, tok.colno);
+    }
+    if (tok.type === lexer.TOKEN_LEFT_PAREN) tok = this.nextToken();
+    const args = new nodes.NodeList(tok.lineno, tok.colno);
+    const kwargs = new nodes.KeywordArgs(tok.lineno, tok.colno);
+    let checkComma = false;
+    for (;;) {
+      tok = this.peekToken();
+      if (!noParens && tok.type === lexer.TOKEN_RIGHT_PAREN) {
+        this.nextToken();
+        break;
+      } else if (noParens && tok.type === lexer.TOKEN_BLOCK_END) {
+        break;
+      }
+      if (checkComma && !this.skip(lexer.TOKEN_COMMA)) {
+        this.fail('expected a comma between arguments', tok.lineno, tok.colno);
+      }
+      if (checkComma) {
+        const next = this.peekToken();
+        if (!noParens && next.type === lexer.TOKEN_RIGHT_PAREN) continue;
+      }
+      const arg = this.parseExpression();
+      if (this.skipValue(lexer.TOKEN_OPERATOR, '=')) kwargs.addChild(new nodes.Pair(arg.lineno, arg.colno, arg, this.parseExpression()));
+      else args.addChild(arg);
+      checkComma = true;
+    }
+    if (kwargs.children.length) args.addChild(kwargs);
+    return args;
+  };
+}
 
 /** What one render can see. Parse-time scopes capture calls; compile-time scopes resolve them. */
 export interface RenderScope {
