@@ -44,6 +44,43 @@ export async function openTarget(options: OpenTargetOptions): Promise<Engine> {
   }
 }
 
+export interface TargetFlags extends BigQueryFlags {
+  target: string;
+  warehouse: string;
+}
+
+export interface PreparedTarget {
+  name: TargetName;
+  /** Opens the engine (for BigQuery: proves the credentials first). Call before generating anything. */
+  open(options?: { runId?: string }): Promise<Engine>;
+}
+
+/**
+ * Validates the target flags of a command (a flag for another engine, a malformed label or byte
+ * limit: one line, exit 2) without opening anything, and returns how to open the engine. The
+ * pattern for commands that validate all input first and open the warehouse later:
+ *
+ *   const target = prepareTarget(flags);        // bad flags fail here
+ *   ... validate the rest ...
+ *   const engine = await target.open();         // credentials are proven here
+ *   engine.beginRun?.(runId);                   // once the run id is known
+ */
+export function prepareTarget(flags: TargetFlags, testing?: OpenTargetOptions['testing']): PreparedTarget {
+  if (!(TARGETS as readonly string[]).includes(flags.target)) {
+    throw new InputError(`--target '${flags.target}' is not a warehouse (accepted: ${TARGETS.join(', ')})`);
+  }
+  checkTargetFlags(flags.target, flags);
+  const bigquery = bigqueryOptionsFromFlags(flags);
+  if (flags.target === 'bigquery') resolveBigQueryConfig(bigquery, bigqueryOptionsFromEnv()); // validate now, open later
+  return {
+    name: flags.target as TargetName,
+    open: (options = {}) => openTarget({ target: flags.target, warehouse: flags.warehouse, bigquery, runId: options.runId, testing: testing ?? targetHooks.testing }),
+  };
+}
+
+/** Test seam for commands that open their target through `prepareTarget` (loopback endpoint, fake auth). */
+export const targetHooks: { testing?: OpenTargetOptions['testing'] } = {};
+
 /** The `--target` option with every engine, for commands that add their own flags around it. */
 export function targetOption(defaultTarget: TargetName = 'duckdb'): Option {
   return new Option('--target <name>', 'warehouse engine').choices([...TARGETS]).default(defaultTarget);

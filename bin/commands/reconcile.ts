@@ -3,7 +3,7 @@ import { Option, type Command } from 'commander';
 import { InputError } from '../../contract/errors.ts';
 import { formatReconcile, reconcile } from '../../warehouse/bigquery/reconcile/reconcile.ts';
 import type { Engine } from '../../warehouse/engine.ts';
-import { addBigQueryOptions, bigqueryOptionsFromFlags, openTarget, type BigQueryFlags, type OpenTargetOptions } from '../../warehouse/targets.ts';
+import { addBigQueryOptions, bigqueryOptionsFromFlags, openTarget, targetHooks, type BigQueryFlags } from '../../warehouse/targets.ts';
 
 interface ReconcileFlags extends BigQueryFlags {
   target: string;
@@ -11,9 +11,6 @@ interface ReconcileFlags extends BigQueryFlags {
   json?: boolean;
   differencesOnly?: boolean;
 }
-
-/** Test seam: how the remote target is opened (tests point it at a loopback server). */
-export const reconcileHooks: { testing?: OpenTargetOptions['testing'] } = {};
 
 export function registerReconcile(program: Command): void {
   const cmd = program
@@ -42,7 +39,7 @@ Exit codes: 0 everything matches, 1 differences found, 2 bad input or credential
     }
     const bigquery = bigqueryOptionsFromFlags(flags);
     // The remote first: missing credentials fail before the local file is even opened.
-    const remote = await openTarget({ target: flags.target, warehouse: flags.warehouse, bigquery, testing: reconcileHooks.testing });
+    const remote = await openTarget({ target: flags.target, warehouse: flags.warehouse, bigquery, testing: targetHooks.testing });
     let local: Engine | undefined;
     try {
       local = await openTarget({ target: 'duckdb', warehouse: flags.warehouse });

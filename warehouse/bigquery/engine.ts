@@ -161,7 +161,7 @@ export class BigQueryEngine implements Engine {
   }
 
   async listRelations(schema?: string): Promise<RelationInfo[]> {
-    const schemas = schema === undefined ? [...new Set([...LAYERS, ...Object.keys(this.config.datasets)])] : [schema];
+    const schemas = schema === undefined ? await this.listSchemas() : [schema];
     const out: RelationInfo[] = [];
     for (const s of schemas) {
       const datasetId = this.datasetId(s);
@@ -198,6 +198,32 @@ export class BigQueryEngine implements Engine {
       if (isNotFound(error)) return [];
       throw wrap(error, `get table ${datasetId}.${name}`);
     }
+  }
+
+  /**
+   * The logical schemas present in the project: datasets carrying this configuration's prefix,
+   * mapped back through the per-layer names (a renamed layer answers to its layer name).
+   */
+  private async listSchemas(): Promise<string[]> {
+    const byDataset = new Map(Object.entries(this.config.datasets).map(([layer]) => [this.datasetId(layer), layer]));
+    const schemas = new Set<string>();
+    let pageToken: string | undefined;
+    do {
+      let page: { datasets?: { datasetReference: { datasetId: string } }[]; nextPageToken?: string };
+      try {
+        page = await this.runner.api('list datasets', { uri: '/datasets', qs: { maxResults: 1000, ...(pageToken ? { pageToken } : {}) } });
+      } catch (error) {
+        throw wrap(error, 'list datasets');
+      }
+      for (const d of page.datasets ?? []) {
+        const id = d.datasetReference.datasetId;
+        const layer = byDataset.get(id);
+        if (layer) schemas.add(layer);
+        else if (id.startsWith(this.config.datasetPrefix)) schemas.add(id.slice(this.config.datasetPrefix.length));
+      }
+      pageToken = page.nextPageToken;
+    } while (pageToken);
+    return [...schemas].sort();
   }
 
   /** The statements priced so far in --dry-run. */

@@ -98,6 +98,16 @@ describe('BigQuery landing through load jobs', () => {
     expect(fake.table('landing', 'customers')!.rows[1].email).toBeUndefined();
     // Never streaming inserts.
     expect(fake.requests.filter((r) => r.path.endsWith('/insertAll'))).toEqual([]);
+    // The landed tables, as the model engine sees them (temporary tables never show).
+    expect(await engine.listRelations()).toEqual([
+      { schema: 'landing', name: 'customers', kind: 'table' },
+      { schema: 'landing', name: 'orders', kind: 'table' },
+    ]);
+    expect((await engine.listColumns('landing', 'orders')).slice(0, 3)).toEqual([
+      { name: 'order_id', dataType: 'INT64' },
+      { name: 'customer_id', dataType: 'INT64' },
+      { name: 'order_status', dataType: 'STRING' },
+    ]);
     await engine.close();
   });
 

@@ -3,11 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { blockedHosts } from './loopback-guard.ts';
-import { reconcileHooks } from '../../../bin/commands/reconcile.ts';
 import { main } from '../../../bin/cli.ts';
 import { allocateBatch } from '../../../contract/batch.ts';
 import { customers, landingMeta, orders } from '../../../contract/landing.ts';
 import { openDuckDB } from '../../duckdb/index.ts';
+import { targetHooks } from '../../targets.ts';
 import type { Engine } from '../../engine.ts';
 import { formatReconcile, reconcile } from '../reconcile/reconcile.ts';
 import { answerWithDuckDB } from './duckdb-answers.ts';
@@ -60,7 +60,7 @@ beforeEach(async () => {
   await local.close();
 });
 afterEach(async () => {
-  reconcileHooks.testing = undefined;
+  targetHooks.testing = undefined;
   await fake.close();
   fs.rmSync(dir, { recursive: true, force: true });
   expect(blockedHosts).toEqual([]);
@@ -127,7 +127,7 @@ describe('sim reconcile --target bigquery', () => {
     const local = await openDuckDB(warehouse);
     await local.execute('CREATE TABLE marts.only_local AS SELECT 1 AS id');
     await local.close();
-    reconcileHooks.testing = { apiEndpoint: fake.url, authClient: fakeAuthClient() };
+    targetHooks.testing = { apiEndpoint: fake.url, authClient: fakeAuthClient() };
 
     const { code, stdout } = await cli(['reconcile', '--target', 'bigquery', '--warehouse', warehouse, '--bq-project', 'test-project', '--differences-only']);
     expect(code).toBe(1);
@@ -149,7 +149,7 @@ describe('sim reconcile --target bigquery', () => {
 
   it('exits 0 with --json when everything matches', async () => {
     await buildRemote();
-    reconcileHooks.testing = { apiEndpoint: fake.url, authClient: fakeAuthClient() };
+    targetHooks.testing = { apiEndpoint: fake.url, authClient: fakeAuthClient() };
     const { code, stdout } = await cli(['reconcile', '--target', 'bigquery', '--warehouse', warehouse, '--bq-project', 'test-project', '--json']);
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toMatchObject({ ok: true, differences: 0, relations: 3 });
