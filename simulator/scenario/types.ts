@@ -132,5 +132,7 @@ export type ScenarioOverrides = {
     ? number | string | DeepPartial<FaultConfig>
     : Scenario[K] extends number
       ? number | string
-      : DeepPartial<Scenario[K]>;
+      : Scenario[K] extends string
+        ? string
+        : DeepPartial<Scenario[K]>;
 };

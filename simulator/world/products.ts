@@ -122,7 +122,9 @@ export function buildProducts(scenario: Scenario, calendar: Calendar, catalog: P
     for (let k = 0; k < changes && k < 250; k++) {
       t += Math.max(DAY_SEC, exponential(kb, F_CHANGE_GAP + k, meanGap));
       if (t >= calendar.horizonEndSec) break;
-      const next = charmCents((current / 100) * Math.exp(b.price_change_sigma * normal(kb, F_CHANGE_FACTOR + k)));
+      // Changes move around the list price but never below cost + 5% (a shop does not sell at a loss).
+      const floor = Math.ceil((costCents[p] * 1.05) / 100) * 100 - 1;
+      const next = Math.max(floor, charmCents((current / 100) * Math.exp(b.price_change_sigma * normal(kb, F_CHANGE_FACTOR + k))));
       if (next === current) continue;
       current = next;
       secs.push(Math.floor(t));

@@ -67,8 +67,8 @@ export class World {
   readonly domainAlias: AliasTable;
   /** Per fault kind: probability per eligible row (0 when disabled). */
   readonly fault: Record<FaultKind, number>;
-  private readonly growthPerDay: number;
-  private readonly growthSpan: number;
+  /** Cumulative signup weight per day: growth(d) x demand(d); length days + 1. */
+  private readonly signupCum: Float64Array;
 
   constructor(
     readonly scenario: Scenario,
@@ -90,22 +90,31 @@ export class World {
     this.fault = Object.fromEntries(
       (['duplicate_rows', 'null_emails', 'mixed_case_emails', 'negative_prices', 'orphan_product_ids', 'late_rows'] as FaultKind[]).map((k) => [k, kinds.has(k) ? scenario.faults.rate : 0]),
     ) as Record<FaultKind, number>;
-    this.growthPerDay = Math.log(scenario.behaviour.signup_growth_per_year) / 365;
-    this.growthSpan = Math.expm1(this.growthPerDay * this.calendar.days);
+    const growthPerDay = Math.log(scenario.behaviour.signup_growth_per_year) / 365;
+    this.signupCum = new Float64Array(this.calendar.days + 1);
+    for (let d = 0; d < this.calendar.days; d++) this.signupCum[d + 1] = this.signupCum[d] + Math.exp(growthPerDay * (d + 0.5)) * this.calendar.weight[d];
   }
 
   /**
-   * Signup time of customer i: the (i + jitter)/N quantile of an exponential-growth curve over
-   * the horizon; the day's fraction goes through the hourly profile. Monotone in i, so
-   * customer_id ascends with signup time.
+   * Signup time of customer i: the (i + jitter)/N quantile of the signup curve (exponential
+   * growth x daily demand, so signups also follow weekdays, seasons and holidays); the day's
+   * fraction goes through the hourly profile. Monotone in i, so customer_id ascends with signup.
    */
   signupSec(i: number, kb: number): number {
-    const q = (i + unit(kb, CF.signup)) / this.scenario.customers;
-    const g = this.growthPerDay;
-    const days = Math.abs(g) < 1e-12 ? q * this.calendar.days : Math.log1p(q * this.growthSpan) / g;
-    const day = Math.min(this.calendar.days - 1, Math.floor(days));
-    const tod = this.calendar.hourInv(Math.min(0.9999999, days - day));
-    return Math.floor(this.calendar.startSec + (day + tod) * DAY_SEC);
+    const cum = this.signupCum;
+    const days = this.calendar.days;
+    const target = ((i + unit(kb, CF.signup)) / this.scenario.customers) * cum[days];
+    let lo = 0;
+    let hi = days - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (cum[mid] <= target) lo = mid;
+      else hi = mid - 1;
+    }
+    const span = cum[lo + 1] - cum[lo];
+    const frac = span > 0 ? (target - cum[lo]) / span : 0;
+    const tod = this.calendar.hourInv(Math.min(0.9999999, Math.max(0, frac)));
+    return Math.floor(this.calendar.startSec + (lo + tod) * DAY_SEC);
   }
 
   /** Fills `out` with customer i's latent profile (no strings; cheap enough for a pre-pass). */
