@@ -7,9 +7,11 @@ import { registerCompile } from './compile.ts';
 import { registerInit } from './init.ts';
 import { registerLs } from './ls.ts';
 import { registerReconcile } from './reconcile.ts';
+import { registerRetry } from './retry.ts';
 import { registerRun } from './run.ts';
 import { registerScenario } from './scenario.ts';
 import { registerShow } from './show.ts';
+import { registerStep } from './step.ts';
 import { registerTest } from './test.ts';
 
 /**
@@ -26,9 +28,11 @@ const registrations: Array<(program: Command) => void> = [
   registerInit,
   registerLs,
   registerReconcile,
+  registerRetry,
   registerRun,
   registerScenario,
   registerShow,
+  registerStep,
   registerTest,
 ];
 

@@ -83,16 +83,16 @@ export function addPipelineOptions(cmd: Command): Command {
 }
 
 /** What the pipeline needs once the flags are validated. Throws InputError; touches nothing. */
-export async function preparePipeline(scenario: Scenario, flags: PipelineFlags): Promise<{ build?: BuildPlan; progress: Progress }> {
+export async function preparePipeline(scenario: Scenario, flags: PipelineFlags, only?: ReadonlySet<string>): Promise<{ build?: BuildPlan; progress: Progress }> {
   checkTargetFlags(flags.target, flags);
   if (flags.target === 'duckdb') checkWarehousePath(flags.warehouse);
-  const build = await planBuild(flags);
+  const build = await planBuild(flags, only);
   return { build, progress: createProgress(progressMode({ quiet: flags.quiet })) };
 }
 
 /** Validates everything, runs the pipeline, prints the summary and sets the exit code. */
-export async function runPipelineCommand(command: string, scenario: Scenario, flags: PipelineFlags, extra: { land?: boolean } = {}): Promise<RunReport> {
-  const { build, progress } = await preparePipeline(scenario, flags);
+export async function runPipelineCommand(command: string, scenario: Scenario, flags: PipelineFlags, extra: { land?: boolean; only?: ReadonlySet<string> } = {}): Promise<RunReport> {
+  const { build, progress } = await preparePipeline(scenario, flags, extra.only);
   const report = await runPipeline({
     command,
     scenario,
@@ -121,13 +121,14 @@ function defaultWorkers(scenario: Scenario): number {
   return scenario.customers >= 100_000 ? 1 : 0;
 }
 
-async function planBuild(flags: PipelineFlags): Promise<BuildPlan | undefined> {
+async function planBuild(flags: PipelineFlags, only?: ReadonlySet<string>): Promise<BuildPlan | undefined> {
   if (flags.select?.length === 1 && flags.select[0] === 'none') return undefined;
   const vars = parseVars(flags.vars);
   const projectDir = flags.projectDir ? path.resolve(flags.projectDir) : fs.existsSync('dbt_project.yml') ? process.cwd() : REPO_ROOT;
   if (!fs.existsSync(path.join(projectDir, 'dbt_project.yml'))) throw new InputError(`--project-dir ${flags.projectDir}: no dbt_project.yml there`);
   const project = await loadProject(projectDir, { vars });
-  const selected = flags.select || flags.exclude ? new Set(selectNodes(project, { select: flags.select, exclude: flags.exclude })) : undefined;
+  let selected = flags.select || flags.exclude ? new Set(selectNodes(project, { select: flags.select, exclude: flags.exclude })) : undefined;
+  if (only) selected = new Set([...(selected ?? project.nodes.keys())].filter((id) => only.has(id)));
   const layers = projectLayers(project, selected);
   return { project, layers, target: { name: flags.target, type: flags.target, schema: 'main' }, threads: flags.threads, fullRefresh: flags.fullRefresh, vars };
 }
