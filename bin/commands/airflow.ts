@@ -43,7 +43,7 @@ Examples:
 The DAG reads the Airflow Variable ecom_sim_gcp_project (and optionally ecom_sim_bq_location,
 ecom_sim_dataset_prefix, ecom_sim_gemini_api_key) at task runtime; BigQuery credentials come from
 the Composer environment's service account.`)
-    .action((flags: AirflowFlags) => {
+    .action(async (flags: AirflowFlags) => {
       const seed = Number(flags.seed);
       if (!Number.isSafeInteger(seed) || seed < 0) throw new InputError(`--seed: "${flags.seed}" is not a non-negative integer`);
       if (!/^\d{4}-\d{2}-\d{2}$/.test(flags.startDate) || Number.isNaN(Date.parse(`${flags.startDate}T00:00:00Z`))) {
@@ -52,7 +52,7 @@ the Composer environment's service account.`)
       if (!/^[A-Za-z0-9_.-]+$/.test(flags.dagId)) throw new InputError(`--dag-id: "${flags.dagId}" may only hold letters, digits, _ . -`);
       if (flags.simCommand.trim() === '') throw new InputError('--sim-command: must not be empty');
       const projectDir = flags.projectDir ?? defaultProjectDir();
-      const { path, stages } = writeAirflowDag(projectDir, flags.out, {
+      const { path, stages } = await writeAirflowDag(projectDir, flags.out, {
         dagId: flags.dagId,
         schedule: flags.schedule,
         simCommand: flags.simCommand,

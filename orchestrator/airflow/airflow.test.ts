@@ -1,9 +1,12 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../bin/cli.ts';
+import { selectNodes } from '../../warehouse/dag/select.ts';
+import { loadProject } from '../../warehouse/project/load.ts';
+import { projectLayers } from '../layers.ts';
 import { DAG_FILE_NAME, renderDag, stagesFromProject, writeAirflowDag, type DagOptions } from './index.ts';
 import { writeFakeAirflow, type LoadedDag } from './testing/fake-airflow.ts';
 
@@ -13,9 +16,13 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-/** A small project laid out like the built-in one, with folders that are not layers. */
+/**
+ * A small project laid out like the built-in one: a source with tests, a seed and a snapshot
+ * outside the layer folders, a consumption test that touches a mart (eager selection would leak
+ * it into the marts group), macros and a singular test.
+ */
 function writeProject(dir: string): string {
-  const f = (rel: string, text = '') => {
+  const f = (rel: string, text: string) => {
     mkdirSync(join(dir, rel, '..'), { recursive: true });
     writeFileSync(join(dir, rel), text);
   };
@@ -24,23 +31,87 @@ function writeProject(dir: string): string {
     'model-paths: [models]',
     'macro-paths: [models/macros]',
     'test-paths: [models/tests]',
+    'seed-paths: [models/seeds]',
     'snapshot-paths: [models/snapshots]',
     'models:',
     '  shop:',
-    '    01_staging: {+schema: staging}',
-    '    02_marts: {+schema: marts}',
+    '    01_staging: {+schema: staging, +materialized: view}',
+    '    02_marts: {+schema: marts, +materialized: table}',
     '    03_consumption: {+materialized: table}',
     '',
   ].join('\n'));
-  f('models/sources.yml', 'version: 2\n');
-  f('models/01_staging/stg_orders.sql', 'select 1 as id');
+  f('models/sources.yml', [
+    'version: 2',
+    'sources:',
+    '  - name: landing',
+    '    tables:',
+    '      - name: orders',
+    '        columns:',
+    '          - name: order_id',
+    '            data_tests: [unique]',
+    '',
+  ].join('\n'));
+  f('models/seeds/regions.csv', 'code,name\nUS,Americas\n');
+  f('models/01_staging/stg_orders.sql', "select order_id, updated_at from {{ source('landing', 'orders') }}");
+  f('models/01_staging/schema.yml', 'version: 2\nmodels:\n  - name: stg_orders\n    columns:\n      - name: order_id\n        data_tests: [not_null]\n');
+  f('models/snapshots/snap_orders.sql', "{% snapshot snap_orders %}{{ config(unique_key='order_id', strategy='timestamp', updated_at='updated_at') }}select * from {{ ref('stg_orders') }}{% endsnapshot %}");
   f('models/02_marts/core/fact_orders.sql', "select * from {{ ref('stg_orders') }}");
+  f('models/02_marts/schema.yml', 'version: 2\nmodels:\n  - name: fact_orders\n    columns:\n      - name: order_id\n        data_tests: [unique]\n');
   f('models/03_consumption/daily_revenue.sql', "select * from {{ ref('fact_orders') }}");
+  f('models/03_consumption/schema.yml', [
+    'version: 2',
+    'models:',
+    '  - name: daily_revenue',
+    '    columns:',
+    '      - name: order_id',
+    '        data_tests:',
+    '          - relationships:',
+    "              to: ref('fact_orders')",
+    '              field: order_id',
+    '',
+  ].join('\n'));
   f('models/macros/cents.sql', '{% macro cents(x) %}{{ x }}{% endmacro %}');
-  f('models/tests/revenue_positive.sql', 'select 1 where false');
-  f('models/snapshots/prices.sql', '{% snapshot prices %}select 1{% endsnapshot %}');
-  f('models/docs_only/README.md', 'not a layer: no SQL here');
+  f('models/tests/revenue_matches.sql', "select 1 from {{ ref('daily_revenue') }} join {{ ref('fact_orders') }} using (order_id) where false");
   return dir;
+}
+
+/** The words after a flag, up to the next flag. */
+function flagValues(command: string, flag: string): string[] {
+  const words = command.split(' ');
+  const at = words.indexOf(flag);
+  if (at < 0) return [];
+  const out: string[] = [];
+  for (const w of words.slice(at + 1)) {
+    if (w.startsWith('--')) break;
+    out.push(w);
+  }
+  return out;
+}
+
+/**
+ * What the DAG's commands would run, evaluated with the model engine's own selector, compared
+ * with the layers `sim run` builds in one process.
+ */
+async function expectCommandsMatchLayers(projectDir: string, dag: LoadedDag): Promise<string[]> {
+  const project = await loadProject(projectDir);
+  const layers = projectLayers(project);
+  for (const layer of layers) {
+    const build = dag.tasks[`${layer.name}.build`]!.args.bash_command!;
+    const test = dag.tasks[`${layer.name}.test`]!.args.bash_command!;
+    const built = selectNodes(project, { select: flagValues(build, '--select'), indirectSelection: 'empty' }).filter(
+      (id) => {
+        const node = project.nodes.get(id);
+        return node !== undefined && node.resourceType !== 'test' && (node.config as { materialized?: string }).materialized !== 'ephemeral';
+      },
+    );
+    expect(built.sort(), `${layer.name}.build`).toEqual([...layer.nodes].sort());
+    const exclude = flagValues(test, '--exclude');
+    const tested = selectNodes(project, { select: flagValues(test, '--select'), exclude: exclude.length ? exclude : undefined }).filter(
+      (id) => project.nodes.get(id)?.resourceType === 'test',
+    );
+    expect(tested.sort(), `${layer.name}.test`).toEqual([...layer.tests].sort());
+  }
+  return layers.map((l) => l.name);
 }
 
 const baseOptions: Omit<DagOptions, 'stages'> = {
@@ -64,13 +135,17 @@ function loadDag(dagFile: string, layout: 'airflow2' | 'airflow3'): LoadedDag {
 }
 
 describe('layers of a model project', () => {
-  it('are the model folders that hold SQL, in folder order, named by their +schema or folder', () => {
-    const stages = stagesFromProject(writeProject(join(work, 'p1')));
-    expect(stages.map((s) => [s.id, s.select])).toEqual([
-      ['staging', 'path:models/01_staging'],
-      ['marts', 'path:models/02_marts'],
-      ['consumption', 'path:models/03_consumption'],
-    ]);
+  it('are the pipeline layers, with selectors that pick exactly their nodes and tests', async () => {
+    const stages = await stagesFromProject(writeProject(join(work, 'p1')));
+    expect(stages.map((s) => s.id)).toEqual(['staging', 'marts', 'consumption']);
+    const [staging, marts, consumption] = stages;
+    // seed and snapshot live outside the folder; the source test is selected through its source
+    expect(staging!.buildSelect).toEqual(['path:models/01_staging', 'regions', 'snap_orders']);
+    expect(staging!.testSelect).toContain('source:landing');
+    // the consumption test touching fact_orders stays out of the marts group
+    expect(marts!.testExclude).toHaveLength(2);
+    expect(marts!.testExclude).toContain('revenue_matches');
+    expect(consumption!.testExclude).toEqual([]);
   });
 
   it('a folder without dbt_project.yml is bad input (exit 2, no file written)', async () => {
@@ -85,8 +160,10 @@ describe('layers of a model project', () => {
 
 describe('the generated DAG', () => {
   let dagFile: string;
-  beforeAll(() => {
-    dagFile = writeAirflowDag(writeProject(join(work, 'p2')), join(work, 'dags'), baseOptions).path;
+  let project: string;
+  beforeAll(async () => {
+    project = writeProject(join(work, 'p2'));
+    dagFile = (await writeAirflowDag(project, join(work, 'dags'), baseOptions)).path;
   });
 
   it('compiles with python3 -m py_compile', () => {
@@ -112,13 +189,13 @@ describe('the generated DAG', () => {
     });
   }
 
-  it('runs the sim CLI against BigQuery: build without tests, then test, per layer selection', () => {
+  it('runs the sim CLI against BigQuery: generate+land only, then per layer build without tests, then test', async () => {
     const dag = loadDag(dagFile, 'airflow2');
-    const cmd = (id: string) => dag.tasks[id]!.args.bash_command;
+    const cmd = (id: string) => dag.tasks[id]!.args.bash_command!;
+    expect(cmd('generate_land')).toBe('npx --no-install sim run --seed 42 --target bigquery --select none');
     expect(cmd('marts.build')).toBe('npx --no-install sim build --select path:models/02_marts --no-tests --target bigquery');
-    expect(cmd('marts.test')).toBe('npx --no-install sim test --select path:models/02_marts --target bigquery');
-    expect(cmd('generate_land')).toContain('--seed 42');
-    expect(cmd('generate_land')).toContain('--target bigquery');
+    expect(cmd('marts.test')).toMatch(/^npx --no-install sim test --select path:models\/02_marts --exclude \S+ \S+ --target bigquery$/);
+    expect(await expectCommandsMatchLayers(project, dag)).toEqual(['staging', 'marts', 'consumption']);
     for (const task of Object.values(dag.tasks)) {
       expect(task.operator).toBe('BashOperator');
       expect(task.args.cwd).toBe('/home/airflow/gcs/data/ecom-sim');
@@ -140,7 +217,7 @@ describe('the generated DAG', () => {
   it('reads credentials settings from Airflow Variables at task runtime (templates), never literal values', () => {
     const dag = loadDag(dagFile, 'airflow2');
     const env = dag.tasks['staging.build']!.args.env!;
-    expect(env.GOOGLE_CLOUD_PROJECT).toBe('{{ var.value.ecom_sim_gcp_project }}');
+    expect(env.SIM_BQ_PROJECT).toBe('{{ var.value.ecom_sim_gcp_project }}');
     for (const value of Object.values(env)) expect(value).toMatch(/^\{\{ var\.value\./);
     // Without enrichment the Gemini key is not handed to any task.
     for (const task of Object.values(dag.tasks)) expect(task.args.env).not.toHaveProperty('GEMINI_API_KEY');
@@ -150,9 +227,9 @@ describe('the generated DAG', () => {
 });
 
 describe('schedule and enrichment options', () => {
-  it('daily: @daily, and generate+land lands as of the logical date; the Gemini key only reaches the generate task', () => {
+  it('daily: @daily, and generate+land lands as of the logical date; the Gemini key only reaches the generate task', async () => {
     const project = writeProject(join(work, 'p3'));
-    const text = renderDag({ ...baseOptions, schedule: 'daily', enrichGemini: true, stages: stagesFromProject(project) });
+    const text = renderDag({ ...baseOptions, schedule: 'daily', enrichGemini: true, stages: await stagesFromProject(project) });
     const file = join(work, 'daily', DAG_FILE_NAME);
     mkdirSync(join(work, 'daily'), { recursive: true });
     writeFileSync(file, text);
@@ -163,6 +240,18 @@ describe('schedule and enrichment options', () => {
     expect(generate.bash_command).toContain('--enrich gemini');
     expect(generate.env!.GEMINI_API_KEY).toBe("{{ var.value.get('ecom_sim_gemini_api_key', '') }}");
     expect(dag.tasks['marts.build']!.args.env).not.toHaveProperty('GEMINI_API_KEY');
+  });
+});
+
+describe('the built-in project', () => {
+  it('gives the DAG its staging, marts and consumption groups, each selecting exactly its layer', async () => {
+    const repo = resolve(import.meta.dirname, '../..');
+    const out = join(work, 'builtin');
+    const { path } = await writeAirflowDag(repo, out, baseOptions);
+    const dag = loadDag(path, 'airflow2');
+    expect(await expectCommandsMatchLayers(repo, dag)).toEqual(['staging', 'marts', 'consumption']);
+    expect(Object.keys(dag.tasks)).toEqual(['generate_land', 'staging.build', 'staging.test', 'marts.build', 'marts.test', 'consumption.build', 'consumption.test']);
+    expect(spawnSync('python3', ['-m', 'py_compile', path]).status).toBe(0);
   });
 });
 

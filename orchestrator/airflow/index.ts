@@ -18,12 +18,12 @@ export interface WriteDagResult {
  * Reads the layers of the model project in `projectDir` and writes the DAG into `outDir`.
  * The file is fully rendered before it is written, so a bad project leaves no partial file.
  */
-export function writeAirflowDag(
+export async function writeAirflowDag(
   projectDir: string,
   outDir: string,
   options: Omit<DagOptions, 'stages'>,
-): WriteDagResult {
-  const stages = stagesFromProject(resolve(projectDir));
+): Promise<WriteDagResult> {
+  const stages = await stagesFromProject(resolve(projectDir));
   const text = renderDag({ ...options, stages });
   mkdirSync(outDir, { recursive: true });
   const path = join(outDir, DAG_FILE_NAME);

@@ -45,8 +45,8 @@ export const AIRFLOW_VARIABLES = {
 /** The `sim` arguments of each task; the only place that knows the CLI's shape. */
 export function taskCommands(options: Pick<DagOptions, 'seed' | 'scenarioFile' | 'schedule' | 'enrichGemini'>): {
   generateLand: string[];
-  build: (select: string) => string[];
-  test: (select: string) => string[];
+  build: (stage: PipelineStage) => string[];
+  test: (stage: PipelineStage) => string[];
 } {
   const target = ['--target', 'bigquery'];
   const scenario = options.scenarioFile ? ['--scenario', options.scenarioFile] : [];
@@ -56,8 +56,8 @@ export function taskCommands(options: Pick<DagOptions, 'seed' | 'scenarioFile' |
   const enrich = options.enrichGemini ? ['--enrich', 'gemini'] : [];
   return {
     generateLand: ['run', '--seed', String(options.seed), ...scenario, ...asOf, ...enrich, ...target, '--select', 'none'],
-    build: (select) => ['build', '--select', select, '--no-tests', ...target],
-    test: (select) => ['test', '--select', select, ...target],
+    build: (stage) => ['build', '--select', ...stage.buildSelect, '--no-tests', ...target],
+    test: (stage) => ['test', '--select', ...stage.testSelect, ...(stage.testExclude.length ? ['--exclude', ...stage.testExclude] : []), ...target],
   };
 }
 
@@ -65,9 +65,9 @@ export function renderDag(options: DagOptions): string {
   const sim = options.simCommand.trim().split(/\s+/);
   const commands = taskCommands(options);
   const env: Array<[string, string]> = [
-    ['GOOGLE_CLOUD_PROJECT', `{{ var.value.${AIRFLOW_VARIABLES.project} }}`],
+    ['SIM_BQ_PROJECT', `{{ var.value.${AIRFLOW_VARIABLES.project} }}`],
     ['SIM_BQ_LOCATION', `{{ var.value.get(${pyQuoteInJinja(AIRFLOW_VARIABLES.location)}, 'US') }}`],
-    ['SIM_DATASET_PREFIX', `{{ var.value.get(${pyQuoteInJinja(AIRFLOW_VARIABLES.datasetPrefix)}, '') }}`],
+    ['SIM_BQ_DATASET_PREFIX', `{{ var.value.get(${pyQuoteInJinja(AIRFLOW_VARIABLES.datasetPrefix)}, '') }}`],
   ];
   const generateEnv: Array<[string, string]> = options.enrichGemini
     ? [['GEMINI_API_KEY', `{{ var.value.get(${pyQuoteInJinja(AIRFLOW_VARIABLES.geminiApiKey)}, '') }}`]]
@@ -157,14 +157,14 @@ function renderStage(
   return `    with TaskGroup(group_id=${pyStr(stage.id)}, tooltip=${pyStr(stage.description)}) as ${group}:
         build = BashOperator(
             task_id="build",
-            bash_command=${pyStr(shellCommand([...sim, ...commands.build(stage.select)]))},
+            bash_command=${pyStr(shellCommand([...sim, ...commands.build(stage)]))},
             env=SIM_ENV,
             append_env=True,
             cwd=PROJECT_DIR,
         )
         test = BashOperator(
             task_id="test",
-            bash_command=${pyStr(shellCommand([...sim, ...commands.test(stage.select)]))},
+            bash_command=${pyStr(shellCommand([...sim, ...commands.test(stage)]))},
             env=SIM_ENV,
             append_env=True,
             cwd=PROJECT_DIR,
@@ -173,7 +173,7 @@ function renderStage(
 }
 
 function renderHeader(options: DagOptions): string {
-  const layers = options.stages.map((s) => `${s.id} (${s.select})`).join(', ');
+  const layers = options.stages.map((s) => `${s.id} (${s.description})`).join('; ');
   const lines = [
     `${options.dagId}: the ecom-sim pipeline on BigQuery, for Airflow 2.4+ / Cloud Composer 2 and 3.`,
     '',
@@ -181,7 +181,8 @@ function renderHeader(options: DagOptions): string {
     'editing it, so that it follows the model project.',
     '',
     `Tasks: generate_land >> one TaskGroup per layer: ${layers}.`,
-    'Each group runs `sim build --select <layer> --no-tests`, then `sim test --select <layer>`;',
+    'Each group runs `sim build --select <layer> --no-tests`, then `sim test --select <layer>`, with',
+    'selectors that pick exactly the layer\'s nodes and tests (as `sim run` builds them in one process);',
     'a failing test exits 1, fails its task, and leaves the later layers unbuilt.',
     '',
     'Before the first run:',

@@ -1,101 +1,107 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { InputError } from '../../contract/errors.ts';
+import { selectNodes } from '../../warehouse/dag/select.ts';
+import { loadProject } from '../../warehouse/project/load.ts';
+import type { Project } from '../../warehouse/project/types.ts';
+import { projectLayers, type Layer } from '../layers.ts';
 
-/** One TaskGroup of the DAG: a layer of the model project, built then tested. */
+/**
+ * The DAG's TaskGroups: the pipeline's layers (`projectLayers`, the same ones `sim run` builds
+ * in-process), each turned into `sim build` / `sim test` selectors that pick exactly that
+ * layer's nodes and tests.
+ *
+ * `--select path:models/02_marts` alone would not do: dbt's eager test selection would also pick
+ * consumption tests that touch a mart (they fail before consumption exists, or test stale
+ * tables), and it would never pick the source tests, seeds or snapshots that belong to a layer
+ * without living in its folder. So the selectors are computed here with the model engine's own
+ * selector and checked against the layer; tests that would leak in are excluded by name.
+ */
 export interface PipelineStage {
-  /** TaskGroup id, from the layer's schema config or its folder ("01_staging" -> "staging"). */
+  /** TaskGroup id: the layer name ('staging', 'marts', 'consumption'). */
   id: string;
-  /** The `--select` argument for `sim build` / `sim test` (e.g. `path:models/01_staging`). */
-  select: string;
+  /** The layer's model folder, e.g. 'models/02_marts'. */
+  folder: string;
+  /** `sim build --select ... --no-tests`. */
+  buildSelect: string[];
+  /** `sim test --select ... [--exclude ...]`. */
+  testSelect: string[];
+  testExclude: string[];
+  /** How many nodes and tests the selectors picked when the DAG was written. */
+  counts: { nodes: number; tests: number };
   description: string;
 }
 
-interface ProjectPaths {
-  name: string;
-  modelPaths: string[];
-  excluded: string[];
-  folderConfigs: Record<string, unknown>;
+export async function stagesFromProject(projectDir: string): Promise<PipelineStage[]> {
+  const project = await loadProject(projectDir);
+  const layers = projectLayers(project);
+  if (layers.length === 0) throw new InputError(`${projectDir}: the project has no models, so the DAG would have no layers; add models under ${project.config.modelPaths.join(', ')}`);
+  return layers.map((layer) => stageFor(project, layer));
 }
 
-/**
- * The layers of a model project in run order: one stage per top-level folder of each model path
- * that holds models (macros, tests, seeds and snapshots folders are not layers). Folders are
- * ordered by name, which is how this project (and most dbt projects) number their layers:
- * 01_staging, 02_marts, 03_consumption.
- */
-export function stagesFromProject(projectDir: string): PipelineStage[] {
-  const paths = readProjectPaths(projectDir);
-  const stages: PipelineStage[] = [];
-  for (const modelPath of paths.modelPaths) {
-    const root = join(projectDir, modelPath);
-    if (!existsSync(root)) continue;
-    for (const entry of readdirSync(root).sort()) {
-      const folder = join(root, entry);
-      if (!statSync(folder).isDirectory()) continue;
-      const rel = relative(projectDir, folder).split(sep).join('/');
-      if (paths.excluded.some((ex) => rel === ex || rel.startsWith(`${ex}/`))) continue;
-      if (!containsSql(folder)) continue;
-      stages.push({
-        id: layerId(entry, paths.folderConfigs[entry]),
-        select: `path:${rel}`,
-        description: `Models in ${rel}/`,
-      });
-    }
-  }
-  if (stages.length === 0) {
-    throw new InputError(`${join(projectDir, 'dbt_project.yml')}: no model folders with .sql files under ${paths.modelPaths.join(', ')}; the DAG needs at least one layer`);
-  }
-  const seen = new Set<string>();
-  for (const stage of stages) {
-    if (seen.has(stage.id)) throw new InputError(`two model folders map to the same layer "${stage.id}"; give them distinct +schema configs in dbt_project.yml`);
-    seen.add(stage.id);
-  }
-  return stages;
-}
+function stageFor(project: Project, layer: Layer): PipelineStage {
+  const folderSelector = `path:${layer.folder}`;
+  const inFolder = (id: string) => project.nodes.get(id)?.originalFilePath.startsWith(`${layer.folder}/`) === true;
+  const extraNodes = layer.nodes.filter((id) => !inFolder(id)).map((id) => project.nodes.get(id)!.name);
+  const buildSelect = [folderSelector, ...extraNodes];
 
-function readProjectPaths(projectDir: string): ProjectPaths {
-  const file = join(projectDir, 'dbt_project.yml');
-  if (!existsSync(file)) throw new InputError(`no dbt_project.yml in ${projectDir}; pass --project-dir pointing at a model project`);
-  let doc: Record<string, unknown>;
-  try {
-    doc = (parseYaml(readFileSync(file, 'utf8')) ?? {}) as Record<string, unknown>;
-  } catch (error) {
-    throw new InputError(`${file}: invalid YAML (${(error as Error).message.split('\n')[0]})`);
-  }
-  const list = (key: string, fallback: string[]): string[] => {
-    const value = doc[key];
-    return Array.isArray(value) ? value.map((v) => String(v).replace(/\/+$/, '')) : fallback;
-  };
-  const name = String(doc.name ?? '');
-  const models = (doc.models ?? {}) as Record<string, unknown>;
-  const folderConfigs = (models[name] ?? {}) as Record<string, unknown>;
+  const built = selectNodes(project, { select: buildSelect, indirectSelection: 'empty' }).filter((id) => isBuilt(project, id));
+  expectSame(built, layer.nodes, `layer ${layer.name}: sim build --select ${buildSelect.join(' ')}`);
+
+  // Source tests belong to the first layer; select their sources so that eager selection finds them.
+  const sourceTables = new Set<string>();
+  for (const id of layer.tests) for (const parent of project.parentMap.get(id) ?? []) if (project.sources.has(parent)) sourceTables.add(parent);
+  const testSelect = [...buildSelect, ...sourceSelectors(project, sourceTables)];
+  const testExclude: string[] = [];
+  const pickedTests = () =>
+    selectNodes(project, { select: testSelect, exclude: testExclude.length ? testExclude : undefined }).filter((id) => project.nodes.get(id)?.resourceType === 'test');
+  const want = new Set(layer.tests);
+  for (const id of pickedTests()) if (!want.has(id)) testExclude.push(project.nodes.get(id)!.name);
+  const picked = new Set(pickedTests());
+  for (const id of layer.tests) if (!picked.has(id)) testSelect.push(project.nodes.get(id)!.name);
+  expectSame(pickedTests(), layer.tests, `layer ${layer.name}: sim test --select ${testSelect.join(' ')}`);
+
   return {
-    name,
-    modelPaths: list('model-paths', ['models']),
-    excluded: [
-      ...list('macro-paths', ['macros']),
-      ...list('test-paths', ['tests']),
-      ...list('seed-paths', ['seeds']),
-      ...list('snapshot-paths', ['snapshots']),
-      ...list('analysis-paths', ['analyses']),
-    ],
-    folderConfigs,
+    id: layer.name.replace(/[^A-Za-z0-9_]/g, '_'),
+    folder: layer.folder,
+    buildSelect,
+    testSelect,
+    testExclude,
+    counts: { nodes: layer.nodes.length, tests: layer.tests.length },
+    description: `${layer.folder}/: ${layer.nodes.length} nodes, ${layer.tests.length} tests`,
   };
 }
 
-/** "01_staging" with `+schema: staging` -> "staging"; without a schema config, the folder minus its number. */
-function layerId(folder: string, config: unknown): string {
-  const schema = config && typeof config === 'object' ? (config as Record<string, unknown>)['+schema'] : undefined;
-  const raw = typeof schema === 'string' && schema !== '' ? schema : folder.replace(/^\d+[_-]/, '');
-  return raw.replace(/[^A-Za-z0-9_]/g, '_');
+/** `source:landing` when every table of the source is wanted, else `source:landing.orders` per table. */
+function sourceSelectors(project: Project, wanted: ReadonlySet<string>): string[] {
+  const bySource = new Map<string, string[]>();
+  for (const source of project.sources.values()) {
+    const list = bySource.get(source.sourceName) ?? [];
+    list.push(source.uniqueId);
+    bySource.set(source.sourceName, list);
+  }
+  const out: string[] = [];
+  for (const [name, ids] of [...bySource].sort(([a], [b]) => a.localeCompare(b))) {
+    const hit = ids.filter((id) => wanted.has(id));
+    if (hit.length === ids.length) out.push(`source:${name}`);
+    else for (const id of hit.sort()) out.push(`source:${name}.${project.sources.get(id)!.name}`);
+  }
+  return out;
 }
 
-function containsSql(folder: string): boolean {
-  for (const entry of readdirSync(folder)) {
-    const path = join(folder, entry);
-    if (statSync(path).isDirectory() ? containsSql(path) : entry.endsWith('.sql')) return true;
+/** What `projectLayers` counts as built: enabled models (not ephemeral), seeds and snapshots. */
+function isBuilt(project: Project, id: string): boolean {
+  const node = project.nodes.get(id);
+  if (!node || node.resourceType === 'test') return false;
+  if (node.config.enabled === false) return false;
+  return !(node.resourceType === 'model' && node.config.materialized === 'ephemeral');
+}
+
+function expectSame(got: readonly string[], want: readonly string[], what: string): void {
+  const g = new Set(got);
+  const w = new Set(want);
+  const extra = [...g].filter((id) => !w.has(id));
+  const missing = [...w].filter((id) => !g.has(id));
+  if (extra.length || missing.length) {
+    // A name shared by two nodes (e.g. a seed and a model) would make a name selector ambiguous.
+    throw new InputError(`cannot write the DAG: ${what} would pick ${extra.length} nodes outside the layer (${extra.slice(0, 3).join(', ')}) and miss ${missing.length} (${missing.slice(0, 3).join(', ')}); give those nodes unique names`);
   }
-  return false;
 }
