@@ -63,7 +63,10 @@ export async function materializeSnapshot(log: StatementLog, target: RelationRef
   const timestampType = macros.type_timestamp.render({}, menv);
   const changedAt = settings.strategy === 'timestamp' ? `cast(${d.quoteIdentifier(settings.updated_at!)} as ${timestampType})` : now;
   const keyText = settings.unique_key.map((k) => `coalesce(cast(${d.quoteIdentifier(k)} as ${macros.type_string.render({}, menv)}), '')`).join(` || '|' || `);
-  const scdId = macros.hash.render({ field: `${keyText} || '|' || coalesce(cast(${changedAt} as ${macros.type_string.render({}, menv)}), '')` }, menv);
+  // The change time enters the id as epoch microseconds: a timestamp cast to text reads
+  // '2024-01-02 16:26:49' on DuckDB and '2024-01-02 16:26:49+00' on BigQuery, so the ids differed.
+  const changedMicros = macros.datediff.render({ first_date: "cast('1970-01-01 00:00:00' as timestamp)", second_date: changedAt, datepart: 'microsecond' }, menv);
+  const scdId = macros.hash.render({ field: `${keyText} || '|' || coalesce(cast(${changedMicros} as ${macros.type_string.render({}, menv)}), '')` }, menv);
   const validToCurrent = settings.dbt_valid_to_current ?? `cast(null as ${timestampType})`;
   const staged = `select snapshot_source.*, ${scdId} as dbt_scd_id, ${changedAt} as dbt_updated_at, ${changedAt} as dbt_valid_from, ${validToCurrent} as dbt_valid_to\nfrom (\n${sql.trim().replace(/;\s*$/, '')}\n) snapshot_source`;
 
