@@ -52,8 +52,8 @@ export interface Engine {
   close(): Promise<void>;
   /**
    * Optional: tells the engine the pipeline's run id once it is known, so that engines with job
-   * ids (BigQuery) name every job of the run after it and a `sim retry` of the same run reuses
-   * finished jobs instead of running them twice. Engines without jobs leave it out.
+   * ids (BigQuery) name every job of the run after it (a retried statement then never runs
+   * twice). Engines without jobs leave it out.
    */
   beginRun?(runId: string): void;
 }

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { Option, type Command } from 'commander';
 import { InputError } from '../../contract/errors.ts';
+import { HISTORY_SCHEMA } from '../../orchestrator/history.ts';
 import { formatReconcile, reconcile } from '../../warehouse/bigquery/reconcile/reconcile.ts';
 import type { Engine } from '../../warehouse/engine.ts';
 import { addBigQueryOptions, bigqueryOptionsFromFlags, openTarget, targetHooks, type BigQueryFlags } from '../../warehouse/targets.ts';
@@ -43,7 +44,8 @@ Exit codes: 0 everything matches, 1 differences found, 2 bad input or credential
     let local: Engine | undefined;
     try {
       local = await openTarget({ target: 'duckdb', warehouse: flags.warehouse });
-      const report = await reconcile(local, remote, { local: 'duckdb', remote: flags.target });
+      // Run history differs by nature (each warehouse records its own runs).
+      const report = await reconcile(local, remote, { local: 'duckdb', remote: flags.target, skipSchemas: [HISTORY_SCHEMA] });
       if (flags.dryRun) return; // the engine printed the priced statements
       process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatReconcile(report, { onlyDifferences: flags.differencesOnly }));
       if (!report.ok) process.exitCode = 1;

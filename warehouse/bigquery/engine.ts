@@ -15,7 +15,12 @@ import { normalType } from './types.ts';
 
 export interface BigQueryEngineOptions {
   config: BigQueryConfig;
-  /** Names every job of this run (`ecomsim_<runId>_...`); the pipeline passes its run id so `sim retry` reuses jobs. */
+  /**
+   * Names every job of this run (`ecomsim_<runId>_...`), verbatim: it must be unique within the
+   * project, or a new run would find an old run's jobs and reuse them instead of running. Pass
+   * the `engine.runId` recorded by an earlier process to resume that run (`sim retry`). Default:
+   * a timestamp and random suffix of this process.
+   */
   runId?: string;
   /** Injected by tests (a fake OAuth2 client); otherwise Application Default Credentials. */
   authClient?: AuthClient;
@@ -49,6 +54,8 @@ export class BigQueryEngine implements Engine {
   private readonly dryRunLog: DryRunEntry[] = [];
   private readonly report: (line: string) => void;
   private runIdValue: string;
+  /** When this engine was opened (UTC, to the second): names jobs, never data. */
+  private readonly sessionStamp = new Date().toISOString().replace(/[-:]/g, '').slice(0, 15).toLowerCase();
 
   private constructor(
     readonly config: BigQueryConfig & { projectId: string },
@@ -95,9 +102,13 @@ export class BigQueryEngine implements Engine {
     return this.runIdValue;
   }
 
-  /** Names the jobs that follow after the pipeline's run id (see Engine.beginRun). */
+  /**
+   * Names the jobs that follow after the pipeline's run id (see Engine.beginRun). A pipeline's
+   * run ids are local counters ('0001') that repeat across clones and machines, so the engine's
+   * session stamp is appended: job ids stay unique in the project, and stable within the run.
+   */
   beginRun(runId: string): void {
-    this.runIdValue = slug(runId, 40);
+    this.runIdValue = slug(`${runId}_${this.sessionStamp}`, 40);
   }
 
   /** The physical dataset id of a logical schema. */
@@ -275,7 +286,8 @@ export class BigQueryEngine implements Engine {
 
 /** A run id when the caller has none: unique, and short enough for job ids and labels. */
 function defaultRunId(): string {
-  return `r${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').slice(0, 15).toLowerCase();
+  return `${stamp}_${randomUUID().slice(0, 6)}`;
 }
 
 function firstLine(error: unknown): string {

@@ -32,11 +32,17 @@ const SKIPPED_SCHEMAS = new Set(['main', 'information_schema', 'pg_catalog', 'te
  * side is a difference; so is any profile value that is not equal after normalisation (floats
  * within a relative 1e-9, everything else exactly).
  */
-export async function reconcile(local: Engine, remote: Engine, names = { local: 'duckdb', remote: 'bigquery' }): Promise<ReconcileReport> {
+export async function reconcile(
+  local: Engine,
+  remote: Engine,
+  options: { local?: string; remote?: string; skipSchemas?: readonly string[] } = {},
+): Promise<ReconcileReport> {
+  const names = { local: options.local ?? 'duckdb', remote: options.remote ?? 'bigquery' };
+  const skipped = new Set([...SKIPPED_SCHEMAS, ...(options.skipSchemas ?? [])]);
   const checks: Check[] = [];
   checks.push(...(await compareMeta(local, remote)));
 
-  const localRelations = (await local.listRelations()).filter((r) => !SKIPPED_SCHEMAS.has(r.schema) && !r.name.startsWith('_'));
+  const localRelations = (await local.listRelations()).filter((r) => !skipped.has(r.schema) && !r.name.startsWith('_'));
   const schemas = [...new Set(localRelations.map((r) => r.schema))];
   const remoteRelations = new Map<string, RelationInfo>();
   for (const schema of schemas) for (const r of await remote.listRelations(schema)) if (!r.name.startsWith('_')) remoteRelations.set(`${r.schema}.${r.name}`, r);

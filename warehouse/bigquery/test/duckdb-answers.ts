@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { DuckDBDateValue, DuckDBDecimalValue, DuckDBInstance, DuckDBTimestampValue, DuckDBTypeId } from '@duckdb/node-api';
 import type { FakeBigQuery, QueryAnswer, WireField } from './fake-bigquery.ts';
 
@@ -8,17 +11,21 @@ import type { FakeBigQuery, QueryAnswer, WireField } from './fake-bigquery.ts';
  * the data that was actually uploaded rather than from canned numbers.
  */
 export async function answerWithDuckDB(sql: string, fake: FakeBigQuery): Promise<QueryAnswer> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fake-bq-duckdb-'));
   const instance = await DuckDBInstance.create(':memory:');
   const db = await instance.connect();
   try {
     for (const [key, table] of fake.tables) {
       const [dataset, name] = key.split('.');
       const fields: WireField[] = table.resource.schema?.fields ?? [];
+      const target = `"${dataset}"."${name}"`;
       await db.run(`CREATE SCHEMA IF NOT EXISTS "${dataset}"`);
-      await db.run(`CREATE TABLE "${dataset}"."${name}" (${fields.map((f) => `"${f.name}" ${duckType(f.type)}`).join(', ')})`);
-      for (const row of table.rows) {
-        await db.run(`INSERT INTO "${dataset}"."${name}" VALUES (${fields.map((f) => literal(f.type, row[f.name])).join(', ')})`);
-      }
+      await db.run(`CREATE TABLE ${target} (${fields.map((f) => `"${f.name}" ${duckType(f.type)}`).join(', ')})`);
+      if (table.rows.length === 0) continue;
+      const file = path.join(dir, `${key}.ndjson`);
+      fs.writeFileSync(file, table.rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+      const columns = fields.map((f) => `'${f.name}': '${duckType(f.type)}'`).join(', ');
+      await db.run(`INSERT INTO ${target} SELECT * FROM read_json('${file}', format = 'newline_delimited', columns = {${columns}})`);
     }
     // `project`.`dataset`.`table` -> "dataset"."table"; other backticks -> double quotes.
     const duckSql = sql.replace(/`[^`]+`\.(`[^`]+`\.`[^`]+`)/g, '$1').replaceAll('`', '"');
@@ -32,32 +39,12 @@ export async function answerWithDuckDB(sql: string, fake: FakeBigQuery): Promise
   } finally {
     db.closeSync();
     instance.closeSync();
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
 function duckType(type: string): string {
   return ({ STRING: 'VARCHAR', INT64: 'BIGINT', INTEGER: 'BIGINT', NUMERIC: 'DECIMAL(38,9)', FLOAT64: 'DOUBLE', FLOAT: 'DOUBLE', TIMESTAMP: 'TIMESTAMP', DATE: 'DATE', BOOL: 'BOOLEAN', BOOLEAN: 'BOOLEAN' } as Record<string, string>)[type] ?? 'VARCHAR';
-}
-
-function literal(type: string, value: unknown): string {
-  if (value === null || value === undefined) return 'NULL';
-  const text = String(value);
-  const quoted = `'${text.replaceAll("'", "''")}'`;
-  switch (type) {
-    case 'INT64':
-    case 'INTEGER':
-    case 'FLOAT64':
-    case 'FLOAT':
-      return text;
-    case 'NUMERIC':
-      return `CAST(${quoted} AS DECIMAL(38,9))`;
-    case 'TIMESTAMP':
-      return `CAST('${text.replace('T', ' ').replace('Z', '')}' AS TIMESTAMP)`;
-    case 'DATE':
-      return `DATE ${quoted}`;
-    default:
-      return quoted;
-  }
 }
 
 function bqType(id: DuckDBTypeId): string {

@@ -49,6 +49,15 @@ describe('BigQuery query jobs', () => {
     expect(queryJobId('run42', LABEL, MODEL_SQL, 2)).not.toBe(ids[0]);
   });
 
+  it('names jobs after the pipeline run id plus the session stamp once the run begins, so local counters never collide across clones', async () => {
+    const { engine } = await openTestEngine(fake);
+    engine.beginRun('0007');
+    await engine.execute('SELECT 1', { label: 'model.a' });
+    const [insert] = queryInserts();
+    expect(insert.body.jobReference.jobId).toMatch(/^ecomsim_0007_\d{8}t\d{6}_model_a_[0-9a-f]{16}$/);
+    expect(insert.body.configuration.labels.run_id).toBe(engine.runId);
+  });
+
   it('waits for a running job and returns its rows in the Row shapes, across result pages', async () => {
     fake.runningPolls = 2;
     fake.pageSize = 2;
