@@ -172,6 +172,26 @@ describe('build', () => {
     expect(await engine.query('select status from marts.orders_inc where order_id = 3')).toEqual([{ status: 'delivered' }]);
   });
 
+  it('batched tests give the same verdicts and counts as tests run one by one, and a bad test errors alone', async () => {
+    await engine.execute(`insert into raw.orders values (3, 9, 'lost', 2.00), (4, 9, 'lost', 3.00)`);
+    const verdicts = (r: RunResults) => r.results.filter((x) => x.unique_id.startsWith('test.')).map((x) => [x.unique_id, x.status, x.failures]);
+    const alone = await run({ batchTests: false });
+    const batched = await run();
+    expect(verdicts(batched)).toEqual(verdicts(alone));
+    expect(verdicts(batched).filter(([, status]) => status !== 'pass').length).toBe(2);
+    expect(batched.results.find((x) => x.unique_id.startsWith('test.mini.unique_fct_orders_order_id'))!.compiled_code).toContain('from "marts"."fct_orders"');
+
+    fs.appendFileSync(path.join(dir, 'models/marts/schema.yml'), '');
+    const yaml = fs.readFileSync(path.join(dir, 'models/marts/schema.yml'), 'utf8').replace('data_tests: [unique, not_null]', 'data_tests: [unique, not_null]\n      - name: customer_id\n        data_tests: [not_null]\n      - name: no_such_column\n        data_tests: [not_null]');
+    fs.writeFileSync(path.join(dir, 'models/marts/schema.yml'), yaml);
+    project = await loadProject(dir);
+    const withBad = await run();
+    const status = (prefix: string) => withBad.results.find((x) => x.unique_id.startsWith(prefix))!.status;
+    expect(status('test.mini.not_null_fct_orders_no_such_column')).toBe('error');
+    expect(status('test.mini.not_null_fct_orders_customer_id')).toBe('pass');
+    expect(status('test.mini.unique_fct_orders_order_id')).toBe('fail');
+  });
+
   it('vars: --vars override the project', async () => {
     await run({ vars: { min_amount: 2 }, mode: 'run' });
     expect(await engine.query('select count(*) as n from marts.fct_orders')).toEqual([{ n: 2 }]);

@@ -4,7 +4,8 @@ import { runResults, type NodeResult, type NodeStatus, type RunResults, type Tim
 import { selectNodes } from '../dag/select.ts';
 import type { ExecutableNode, Project, TargetInfo } from '../project/types.ts';
 import { describeNodeError } from './errors.ts';
-import { runNode, type NodeRunContext, type NodeTrace } from './nodes.ts';
+import { batchKey, runNode, runTestBatch, type NodeOutcome, type NodeRunContext, type NodeTrace } from './nodes.ts';
+import type { GenericTestNode } from '../project/types.ts';
 import { downstreamOf, planBuild, type Plan } from './plan.ts';
 import { readScenarioVars } from './scenario.ts';
 
@@ -30,6 +31,11 @@ export interface BuildOptions {
   mode?: BuildMode;
   /** Retries of a node after a transient engine error (default 0). */
   retries?: number;
+  /**
+   * Run the generic tests of one relation as one query (default true): a view under test is
+   * then computed once, not once per test. Counts and verdicts are the same either way.
+   */
+  batchTests?: boolean;
   /** Where landing._sim_meta lives (default: the landing schema). */
   landingSchema?: string;
   onEvent?: (event: RunEvent) => void;
@@ -104,27 +110,32 @@ async function schedule(ctx: NodeRunContext, plan: Plan, threads: number, option
     }
   };
 
+  const isReady = (id: string) => [...plan.waitsFor.get(id)!].every((w) => results.has(w));
   while (pending.length || running.size) {
     for (let i = 0; i < pending.length && running.size < threads; ) {
       const id = pending[i];
-      const waits = [...plan.waitsFor.get(id)!];
       const blocked = blockedBy.get(id);
-      if (blocked && waits.every((w) => results.has(w))) {
+      if (blocked && isReady(id)) {
         pending.splice(i, 1);
         finish(id, skippedResult(id, `skipped: upstream ${blocked}`));
         continue;
       }
-      if (!waits.every((w) => results.has(w))) {
+      if (!isReady(id)) {
         i++;
         continue;
       }
       pending.splice(i, 1);
+      const group = [id, ...takeBatchMates(ctx, id, pending, i, options, (other) => isReady(other) && !blockedBy.has(other))];
       const thread = freeThreads.pop()!;
-      indexOf.set(id, ++started);
-      const work = execute(ctx, id, `Thread-${thread}`, options, indexOf.get(id)!, total).then(({ result, error }) => {
+      for (const member of group) indexOf.set(member, ++started);
+      const job: Promise<Array<{ id: string; result: NodeResult; error?: unknown }>> =
+        group.length === 1
+          ? execute(ctx, id, `Thread-${thread}`, options, indexOf.get(id)!, total).then((r) => [{ id, ...r }])
+          : executeBatch(ctx, group, `Thread-${thread}`, options, indexOf, total);
+      const work = job.then((done) => {
         running.delete(id);
         freeThreads.push(thread);
-        finish(id, result, error);
+        for (const { id: member, result, error } of done) finish(member, result, error);
       });
       running.set(id, work);
     }
@@ -132,6 +143,63 @@ async function schedule(ctx: NodeRunContext, plan: Plan, threads: number, option
     else if (pending.length) throw new Error(`runner stalled with ${pending.length} nodes pending`); // a plan bug, never user input
   }
   return plan.order.map((id) => results.get(id)!);
+}
+
+/** At most this many tests share one query (keeps the statement readable and bounded). */
+const MAX_BATCH = 64;
+
+/** Removes from `pending` (from index `from`) the ready tests that can share `id`'s query. */
+function takeBatchMates(ctx: NodeRunContext, id: string, pending: string[], from: number, options: BuildOptions, ready: (id: string) => boolean): string[] {
+  const key = options.batchTests === false ? undefined : batchKey(ctx.project.nodes.get(id));
+  if (!key) return [];
+  const mates: string[] = [];
+  for (let j = from; j < pending.length && mates.length < MAX_BATCH - 1; ) {
+    const other = pending[j];
+    if (batchKey(ctx.project.nodes.get(other)) === key && ready(other)) {
+      pending.splice(j, 1);
+      mates.push(other);
+    } else j++;
+  }
+  return mates;
+}
+
+/**
+ * Runs a batch of tests as one query; if the batch fails (one test's SQL is wrong), each test
+ * runs alone so the error lands on the test that has it.
+ */
+async function executeBatch(ctx: NodeRunContext, ids: string[], threadId: string, options: BuildOptions, indexOf: Map<string, number>, total: number) {
+  const nodes = ids.map((id) => ctx.project.nodes.get(id)! as GenericTestNode);
+  for (const node of nodes) options.onEvent?.({ type: 'node-start', ...describe(node), index: indexOf.get(node.uniqueId)!, total });
+  const startedAt = new Date();
+  const t0 = performance.now();
+  let outcomes: NodeOutcome[];
+  try {
+    outcomes = await runTestBatch(ctx, nodes);
+  } catch {
+    const alone: Array<{ id: string; result: NodeResult; error?: unknown }> = [];
+    for (const id of ids) alone.push({ id, ...(await execute(ctx, id, threadId, { ...options, onEvent: undefined }, indexOf.get(id)!, total)) });
+    return alone;
+  }
+  const share = (performance.now() - t0) / 1000 / ids.length;
+  return outcomes.map((outcome, i) => ({ id: ids[i], result: toResult(ids[i], nodes[i].resourceType, outcome, threadId, startedAt, share) }));
+}
+
+function toResult(id: string, resourceType: string, outcome: NodeOutcome, threadId: string, startedAt: Date, seconds: number): NodeResult {
+  return {
+    unique_id: id,
+    status: outcome.status,
+    timing: timing(startedAt, outcome.compileSeconds, seconds),
+    thread_id: threadId,
+    execution_time: round(seconds),
+    adapter_response:
+      outcome.adapterMessage || outcome.rowsAffected !== undefined ? { _message: outcome.adapterMessage, code: outcome.adapterMessage?.split(' ')[0], rows_affected: outcome.rowsAffected } : {},
+    message: outcome.message,
+    failures: resourceType === 'test' ? (outcome.failures ?? 0) : null,
+    compiled: outcome.compiledCode !== undefined,
+    compiled_code: outcome.compiledCode,
+    relation_name: outcome.relationName ?? null,
+    batch_results: null,
+  };
 }
 
 async function execute(ctx: NodeRunContext, id: string, threadId: string, options: BuildOptions, index: number, total: number): Promise<{ result: NodeResult; error?: unknown }> {
@@ -144,23 +212,7 @@ async function execute(ctx: NodeRunContext, id: string, threadId: string, option
     const trace: NodeTrace = { statements: [] };
     try {
       const outcome = await runNode(ctx, node, trace);
-      const seconds = (performance.now() - t0) / 1000;
-      return {
-        result: {
-          unique_id: id,
-          status: outcome.status,
-          timing: timing(startedAt, outcome.compileSeconds, seconds),
-          thread_id: threadId,
-          execution_time: round(seconds),
-          adapter_response: outcome.adapterMessage || outcome.rowsAffected !== undefined ? { _message: outcome.adapterMessage, code: outcome.adapterMessage?.split(' ')[0], rows_affected: outcome.rowsAffected } : {},
-          message: outcome.message,
-          failures: node.resourceType === 'test' ? (outcome.failures ?? 0) : null,
-          compiled: outcome.compiledCode !== undefined,
-          compiled_code: outcome.compiledCode,
-          relation_name: outcome.relationName ?? null,
-          batch_results: null,
-        },
-      };
+      return { result: toResult(id, node.resourceType, outcome, threadId, startedAt, (performance.now() - t0) / 1000) };
     } catch (error) {
       if (error instanceof EngineError && error.transient && attempt < retries) continue;
       const seconds = (performance.now() - t0) / 1000;

@@ -6,9 +6,9 @@ import { materializeIncremental } from '../materializations/incremental.ts';
 import { materializeSeed } from '../materializations/seed.ts';
 import { materializeSnapshot, snapshotSettings } from '../materializations/snapshot.ts';
 import { materializeTable, materializeView } from '../materializations/table.ts';
-import type { CompileContext, ExecutableNode, ModelNode, Project, RelationRef, SeedNode, SnapshotNode, TestNode } from '../project/types.ts';
+import type { CompileContext, ExecutableNode, GenericTestNode, ModelNode, Project, RelationRef, SeedNode, SnapshotNode, TestNode } from '../project/types.ts';
 import { compileNode, relationFor, resolveTestArgs } from '../render/compile.ts';
-import { runDataTest } from '../testing/data-test.ts';
+import { BATCH_RELATION, runDataTest, runDataTestBatch, type DataTestConfig } from '../testing/data-test.ts';
 import { GENERIC_TESTS, genericTestSql } from '../testing/generic.ts';
 import type { NodeStatus } from '../artifacts/run-results.ts';
 
@@ -155,19 +155,11 @@ export function auditSchema(node: TestNode, targetSchema: string): string {
 async function runTest(ctx: NodeRunContext, node: TestNode, trace: NodeTrace): Promise<NodeOutcome> {
   const [sql, compileSeconds] = timed(() => testSql(ctx, node));
   trace.compiledCode = sql;
-  const config = node.config;
   const outcome = await runDataTest(ctx.engine, {
-    name: config.alias ?? node.name,
+    name: node.config.alias ?? node.name,
     uniqueId: node.uniqueId,
     sql,
-    config: {
-      severity: config.severity ?? 'error',
-      warn_if: config.warn_if ?? '!=0',
-      error_if: config.error_if ?? '!=0',
-      store_failures: config.store_failures === true,
-      limit: config.limit,
-      fail_calc: config.fail_calc,
-    },
+    config: testConfig(node),
     auditSchema: auditSchema(node, ctx.compile.target.schema),
     where: `${node.location.file}:${node.location.line}`,
   });
@@ -181,6 +173,59 @@ async function runTest(ctx: NodeRunContext, node: TestNode, trace: NodeTrace): P
     statements: outcome.statements,
     compileSeconds,
   };
+}
+
+function testConfig(node: TestNode): DataTestConfig {
+  const config = node.config;
+  return {
+    severity: config.severity ?? 'error',
+    warn_if: config.warn_if ?? '!=0',
+    error_if: config.error_if ?? '!=0',
+    store_failures: config.store_failures === true,
+    limit: config.limit,
+    fail_calc: config.fail_calc,
+  };
+}
+
+/**
+ * Tests that may share one query with others of the same key: generic tests with a built-in
+ * generator whose failing rows are not stored, keyed by the node they test.
+ */
+export function batchKey(node: ExecutableNode | undefined): string | undefined {
+  if (node?.resourceType !== 'test' || node.kind !== 'generic') return undefined;
+  if (node.config.store_failures || !GENERIC_TESTS.includes(node.testMetadata.name)) return undefined;
+  return node.attachedNode;
+}
+
+/**
+ * Runs generic tests of one relation as one query (see runDataTestBatch). Each outcome carries
+ * the test's own standalone SQL as compiled code, so a failure is reproduced by running it alone.
+ */
+export async function runTestBatch(ctx: NodeRunContext, nodes: readonly GenericTestNode[]): Promise<NodeOutcome[]> {
+  const started = performance.now();
+  const asOf = String(ctx.vars.as_of ?? '');
+  const prepared = nodes.map((node) => {
+    const args = resolveTestArgs(ctx.project, node, ctx.compile);
+    const gen = (model: unknown) => genericTestSql(node.testMetadata.name, { ...args, model }, { dialect: ctx.engine.dialect, asOf, where: node.config.where });
+    return { node, relation: String(args.model), standalone: gen(args.model), batched: gen(BATCH_RELATION) };
+  });
+  const relation = prepared[0].relation;
+  if (prepared.some((p) => p.relation !== relation)) throw new Error('a test batch must test one relation');
+  const compileSeconds = (performance.now() - started) / 1000 / nodes.length;
+  const { outcomes } = await runDataTestBatch(
+    ctx.engine,
+    relation,
+    prepared.map((p) => ({ sql: p.batched, config: testConfig(p.node), where: `${p.node.location.file}:${p.node.location.line}` })),
+    nodes[0].attachedNode,
+  );
+  return outcomes.map((o, i) => ({
+    status: o.status,
+    message: o.message,
+    failures: o.failures,
+    compiledCode: prepared[i].standalone,
+    statements: o.statements,
+    compileSeconds,
+  }));
 }
 
 function testSql(ctx: NodeRunContext, node: TestNode): string {

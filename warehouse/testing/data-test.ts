@@ -48,11 +48,10 @@ export const TEST_QUERIES_TABLE = 'dbt_test__queries';
 
 export async function runDataTest(engine: Engine, request: DataTestRequest): Promise<DataTestOutcome> {
   const { config } = request;
-  const warnIf = condition(config.warn_if, 'warn_if', request.where);
-  const errorIf = condition(config.error_if, 'error_if', request.where);
+  const judge = judgeFailures(config, request.where);
   const log = new StatementLog(engine, request.uniqueId);
   const d = engine.dialect;
-  const limited = config.limit ? `${request.sql.trim().replace(/;\s*$/, '')}\nlimit ${Math.trunc(config.limit)}` : request.sql;
+  const limited = withLimit(request.sql, config.limit);
   let source = body(limited);
   let storedIn: string | undefined;
   if (config.store_failures) {
@@ -64,11 +63,54 @@ export async function runDataTest(engine: Engine, request: DataTestRequest): Pro
     source = rel(d, audit);
   }
   const rows = await log.query<{ failures: number | null }>(`select ${config.fail_calc ?? 'count(*)'} as failures from ${source} dbt_internal_test`);
-  const failures = Number(rows[0]?.failures ?? 0);
-  const status: TestStatus = config.severity === 'error' && errorIf(failures) ? 'fail' : warnIf(failures) ? 'warn' : 'pass';
-  const found = `Got ${failures} result${failures === 1 ? '' : 's'}, configured to ${status === 'fail' ? `fail if ${config.error_if}` : `warn if ${config.warn_if}`}`;
+  const { status, failures, message } = judge(Number(rows[0]?.failures ?? 0));
   const stored = storedIn ? `; failing rows in ${storedIn} (select * from ${storedIn})` : '';
-  return { status, failures, message: status === 'pass' ? `PASS${stored}` : `${found}${stored}`, storedIn, statements: log.statements };
+  return { status, failures, message: `${message}${stored}`, storedIn, statements: log.statements };
+}
+
+function withLimit(sql: string, limit: number | undefined): string {
+  return limit ? `${sql.trim().replace(/;\s*$/, '')}\nlimit ${Math.trunc(limit)}` : sql;
+}
+
+/**
+ * dbt's verdict on a failure count: error severity and error_if true -> fail; else warn_if true
+ * -> warn; else pass. Parsing the conditions first makes a bad warn_if/error_if an input error
+ * before any SQL runs.
+ */
+export function judgeFailures(config: DataTestConfig, where: string): (failures: number) => { status: TestStatus; failures: number; message: string } {
+  const warnIf = condition(config.warn_if, 'warn_if', where);
+  const errorIf = condition(config.error_if, 'error_if', where);
+  return (failures) => {
+    const status: TestStatus = config.severity === 'error' && errorIf(failures) ? 'fail' : warnIf(failures) ? 'warn' : 'pass';
+    const found = `Got ${failures} result${failures === 1 ? '' : 's'}, configured to ${status === 'fail' ? `fail if ${config.error_if}` : `warn if ${config.warn_if}`}`;
+    return { status, failures, message: status === 'pass' ? 'PASS' : found };
+  };
+}
+
+/** One test of a batch: its failing-rows SELECT reads the relation through BATCH_RELATION. */
+export interface BatchedTest {
+  sql: string;
+  config: DataTestConfig;
+  where: string;
+}
+
+/** The CTE name batched tests read their relation through. */
+export const BATCH_RELATION = 'dbt_batch_relation';
+
+/**
+ * Several tests of one relation in a single query: the relation is read once through a CTE
+ * (DuckDB materializes a CTE that is referenced more than once, so a view under test is computed
+ * once instead of once per test) and each test's failure count is one scalar subquery. Counts,
+ * and so verdicts, are exactly those of running the tests one by one. Not for store_failures.
+ */
+export async function runDataTestBatch(engine: Engine, relation: string, tests: readonly BatchedTest[], label?: string): Promise<{ outcomes: DataTestOutcome[]; sql: string }> {
+  const judges = tests.map((t) => judgeFailures(t.config, t.where));
+  const d = engine.dialect;
+  const counts = tests.map((t, i) => `(select ${t.config.fail_calc ?? 'count(*)'} from ${body(withLimit(t.sql, t.config.limit))} dbt_internal_test) as ${d.quoteIdentifier(`t${i}`)}`);
+  const sql = `with ${BATCH_RELATION} as (\n    select * from ${relation}\n)\nselect\n    ${counts.join(',\n    ')}`;
+  const [row] = await engine.query(sql, { label });
+  const outcomes = judges.map((judge, i) => ({ ...judge(Number(row?.[`t${i}`] ?? 0)), statements: [sql] }));
+  return { outcomes, sql };
 }
 
 /** Keeps the test's query beside its failing rows, so they can be reproduced after the data moved on. */
