@@ -98,6 +98,26 @@ describe.skipIf(!zetaSqlAvailable())('ZetaSQL service wrapper', () => {
     expect(trunc.message).toMatch(/date part/);
   });
 
+  it('accepts the BigQuery forms dbt projects use', async () => {
+    for (const sql of [
+      'SELECT * FROM (WITH x AS (SELECT order_id FROM landing.orders) SELECT * FROM x)',
+      'SELECT * EXCEPT (order_ts) FROM landing.orders',
+      "SELECT SAFE_CAST('12' AS INT64), SAFE_DIVIDE(order_total, 0), DATE_DIFF(DATE(order_ts), DATE '2024-01-01', DAY) FROM landing.orders",
+      'SELECT order_id FROM landing.orders WHERE order_status IS DISTINCT FROM NULL',
+      "SELECT FORMAT_TIMESTAMP('%Y-%m', order_ts), TIMESTAMP_TRUNC(order_ts, MONTH), DATETIME_DIFF(DATETIME(order_ts), DATETIME '2024-01-01 00:00:00', DAY) FROM landing.orders",
+    ]) {
+      await expect(analyzer.analyze(sql), sql).resolves.toBeDefined();
+    }
+  });
+
+  // Valid BigQuery that the ZetaSQL build in the npm package rejects (README: limits). If one of
+  // these starts passing after an upgrade of the package, update the README.
+  it('rejects the newer BigQuery forms this ZetaSQL build predates: GROUP BY ALL, pipe syntax, scripts', async () => {
+    expect((await rejection('SELECT customer_id, COUNT(*) FROM landing.orders GROUP BY ALL')).message).toMatch(/GROUP BY ALL/);
+    expect((await rejection('FROM landing.orders |> WHERE order_total > 0')).message).toMatch(/Syntax error/);
+    expect((await rejection('DECLARE x INT64 DEFAULT 1')).message).toMatch(/DECLARE|Syntax error|not supported/i);
+  });
+
   it('tells an ordered result (top-level ORDER BY) from an unordered one', async () => {
     expect((await analyzer.analyze('SELECT order_id FROM landing.orders ORDER BY order_id')).ordered).toBe(true);
     expect((await analyzer.analyze('SELECT order_id FROM (SELECT order_id FROM landing.orders ORDER BY order_id)')).ordered).toBe(false);
