@@ -7,7 +7,7 @@ import type { TableContract } from '../../contract/types.ts';
 import { EngineError, type LandingWriter } from '../engine.ts';
 import { formatBytes } from './config.ts';
 import type { JobRunner } from './jobs.ts';
-import { NdjsonChunker, type NdjsonChunk } from './ndjson.ts';
+import { encodeRows, logicalBytes, NdjsonChunker, type NdjsonChunk } from './ndjson.ts';
 import { quoteIdent, sameSchema, tableSchema, type BigQueryField } from './types.ts';
 
 /** Prefix of the tables a landing loads into before the swap; hidden from listRelations. */
@@ -224,7 +224,7 @@ export class BigQueryLandingWriter implements LandingWriter {
  * so there is nothing to price; the swap's INSERT ... SELECT is priced at commit by its size.
  */
 export class DryRunLandingWriter implements LandingWriter {
-  private readonly stats = new Map<string, { rows: number; bytes: number }>();
+  private readonly stats = new Map<string, { rows: number; bytes: number; logical: number }>();
 
   constructor(
     private readonly datasetId: string,
@@ -232,17 +232,20 @@ export class DryRunLandingWriter implements LandingWriter {
   ) {}
 
   async append(batch: LandingBatch): Promise<void> {
-    const { encodeRows } = await import('./ndjson.ts');
-    const s = this.stats.get(batch.table.name) ?? { rows: 0, bytes: 0 };
+    const s = this.stats.get(batch.table.name) ?? { rows: 0, bytes: 0, logical: 0 };
     s.rows += batch.rowCount;
+    s.logical += logicalBytes(batch);
     for (let from = 0; from < batch.rowCount; from += 4096) s.bytes += Buffer.byteLength(encodeRows(batch, from, Math.min(batch.rowCount, from + 4096)));
     this.stats.set(batch.table.name, s);
   }
 
   async commit(): Promise<void> {
+    let logical = 0;
     for (const [table, s] of this.stats) {
-      this.report(`dry-run  load ${this.datasetId}.${table}: ${s.rows} rows, ${formatBytes(s.bytes)} NDJSON (load jobs are not billed)`);
+      logical += s.logical;
+      this.report(`dry-run  load ${this.datasetId}.${table}: ${s.rows} rows, ${formatBytes(s.bytes)} NDJSON, ${formatBytes(s.logical)} in BigQuery (load jobs are free)`);
     }
+    this.report(`dry-run  landing swap (INSERT ... SELECT of every table) would process about ${formatBytes(logical)}`);
   }
 
   async abort(): Promise<void> {}

@@ -61,6 +61,29 @@ function numberFormatter(col: ColumnContract): (v: number) => string {
   }
 }
 
+/**
+ * BigQuery's logical (billed) size of a batch: 8 bytes per INT64, FLOAT64, TIMESTAMP and DATE,
+ * 16 per NUMERIC, 1 per BOOL, 2 + UTF-8 length per STRING, 0 per NULL. A query reading every
+ * column of the landing once (the swap's INSERT ... SELECT) processes the sum of these.
+ */
+export function logicalBytes(batch: LandingBatch): number {
+  let total = 0;
+  batch.table.columns.forEach((col, c) => {
+    const data = batch.columns[c];
+    for (let row = 0; row < batch.rowCount; row++) {
+      if (data instanceof Uint8Array) {
+        if (data[row] !== NULL_ENUM_CODE) total += 2 + Buffer.byteLength(col.enumValues![data[row]]);
+      } else if (Array.isArray(data)) {
+        const v = data[row];
+        if (v !== null && v !== undefined) total += 2 + Buffer.byteLength(v);
+      } else if (!Number.isNaN(data[row])) {
+        total += col.type === 'NUMERIC' ? 16 : col.type === 'BOOL' ? 1 : 8;
+      }
+    }
+  });
+  return total;
+}
+
 /** 12345 at scale 2 -> '123.45', exactly (integer arithmetic on the scaled value). */
 export function decimalText(scaled: number, scale: number): string {
   const n = BigInt(Math.round(scaled));

@@ -165,6 +165,10 @@ describe('BigQuery landing through load jobs', () => {
     await writer.append(batchOf(orders, ORDERS));
     await writer.commit();
     expect(fake.find('POST', /./)).toEqual([]);
-    expect(report.join('\n')).toMatch(/dry-run {2}load landing\.orders: 2 rows, \d+ B NDJSON/);
+    expect(report.join('\n')).toMatch(/dry-run {2}load landing\.orders: 2 rows, \d+ B NDJSON, \d+ B in BigQuery/);
+    // Per row: order_id, customer_id, order_ts, created_at, updated_at (8 each) and order_total (16);
+    // three non-NULL optional timestamps in all; the enum labels as strings (2 + length).
+    const logical = 2 * (5 * 8 + 16) + 3 * 8 + (2 + 'delivered'.length) + (2 + 'web'.length) + (2 + 'cancelled'.length) + (2 + 'app'.length);
+    expect(report.at(-1)).toBe(`dry-run  landing swap (INSERT ... SELECT of every table) would process about ${logical} B`);
   });
 });
