@@ -14,7 +14,9 @@ import { simulate, type Scenario } from '../../simulator/index.ts';
 import { selectNodes } from '../../warehouse/dag/select.ts';
 import { loadProject } from '../../warehouse/project/load.ts';
 import { addBigQueryOptions, bigqueryOptionsFromFlags, checkTargetFlags, openTarget, targetOption, type BigQueryFlags } from '../../warehouse/targets.ts';
+import { addEnrichmentOptions, enrichmentOptionsFromFlags } from '../enrichment-options.ts';
 import { addScenarioOptions, scenarioFromOptions } from '../scenario-options.ts';
+import { resolveCatalog } from '../../simulator/enrichment/index.ts';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -79,6 +81,7 @@ export function addPipelineOptions(cmd: Command): Command {
     .option('--full-refresh', 'rebuild incremental models from scratch')
     .option('--vars <yaml>', "model vars as YAML or JSON, over the scenario's and dbt_project.yml's")
     .option('--project-dir <dir>', 'model project (default: the current folder if it has dbt_project.yml, else the built-in project)');
+  addEnrichmentOptions(cmd);
   return addBigQueryOptions(cmd);
 }
 
@@ -93,6 +96,9 @@ export async function preparePipeline(scenario: Scenario, flags: PipelineFlags, 
 /** Validates everything, runs the pipeline, prints the summary and sets the exit code. */
 export async function runPipelineCommand(command: string, scenario: Scenario, flags: PipelineFlags, extra: { land?: boolean; only?: ReadonlySet<string> } = {}): Promise<RunReport> {
   const { build, progress } = await preparePipeline(scenario, flags, extra.only);
+  // The product catalog (built-in, or Gemini's: cached or fetched) is settled before anything is
+  // generated or touched: a missing GEMINI_API_KEY or a failed fetch stops the run here.
+  const catalog = extra.land === false ? undefined : await resolveCatalog(scenario, enrichmentOptionsFromFlags(flags));
   const report = await runPipeline({
     command,
     scenario,
@@ -101,7 +107,7 @@ export async function runPipelineCommand(command: string, scenario: Scenario, fl
     target: flags.target,
     warehouse: flags.target === 'duckdb' ? flags.warehouse : 'bigquery',
     targetDir: defaultTargetDir(),
-    simulate: (s) => simulate(s, { batchSize: flags.batchSize, workers: flags.workers ?? defaultWorkers(s) }),
+    simulate: (s) => simulate(s, { batchSize: flags.batchSize, workers: flags.workers ?? defaultWorkers(s), catalog }),
     build,
     progress,
     version: packageVersion(),
@@ -113,12 +119,27 @@ export async function runPipelineCommand(command: string, scenario: Scenario, fl
 export function printReport(report: RunReport, flags: { json?: boolean }): void {
   process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatSummary(report));
   if (report.exitCode === 1) throw new TestFailureError(`data tests failed in run ${report.runId}; later steps were skipped (see the summary)`);
+  if (report.exitCode !== 0) {
+    const node = report.steps.flatMap((s) => s.nodes).find((n) => n.status === 'error');
+    const what = node ? `${node.id} errored${node.message ? `: ${headline(node.message)}` : ''}` : `run ${report.runId} failed`;
+    process.stderr.write(`error: ${what}; later steps were skipped (fix it, then \`sim retry\`)\n`);
+  }
   process.exitCode = report.exitCode;
 }
 
 /** A worker thread costs about a second to start; it pays off once generation takes longer. */
 function defaultWorkers(scenario: Scenario): number {
   return scenario.customers >= 100_000 ? 1 : 0;
+}
+
+/** The first two lines of a node error (where, then what) as one line. */
+function headline(message: string): string {
+  return message
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .slice(0, 2)
+    .join(': ');
 }
 
 async function planBuild(flags: PipelineFlags, only?: ReadonlySet<string>): Promise<BuildPlan | undefined> {
