@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ENRICH_MODES, resolveScenario, SCALES, type Scenario, type ScenarioOverrides } from '../simulator/index.ts';
 
@@ -8,7 +9,7 @@ import { ENRICH_MODES, resolveScenario, SCALES, type Scenario, type ScenarioOver
  */
 export function addScenarioOptions(cmd: Command): Command {
   return cmd
-    .option('--scenario <file>', 'scenario file (YAML or JSON); env SIM_SCENARIO')
+    .option('--scenario <file>', 'scenario file (YAML or JSON); env SIM_SCENARIO; default ./scenario.yml when present')
     .option('--seed <n>', 'random seed, an integer 0..4294967295 (default 42); env SIM_SEED')
     .option('--scale <preset>', `size preset: ${SCALES.join(', ')} (default small); env SIM_SCALE`)
     .option('--start-date <date>', 'first day of the world, YYYY-MM-DD (default 2024-01-01); env SIM_START_DATE')
@@ -37,6 +38,14 @@ const FLAG_FIELDS: Record<string, keyof ScenarioOverrides> = {
 export function scenarioFromOptions(opts: Record<string, unknown>, env: Record<string, string | undefined> = process.env): Scenario {
   const overrides: Record<string, unknown> = {};
   for (const [key, field] of Object.entries(FLAG_FIELDS)) if (opts[key] !== undefined) overrides[field] = opts[key];
-  const file = typeof opts.scenario === 'string' ? opts.scenario : undefined;
+  const file = typeof opts.scenario === 'string' ? opts.scenario : env.SIM_SCENARIO ? undefined : projectScenarioFile();
   return resolveScenario({ file, overrides: overrides as ScenarioOverrides, env });
+}
+
+/**
+ * `scenario.yml` in the current folder (a project made by `sim init`), used when neither
+ * --scenario nor SIM_SCENARIO names a file: inside a project, `sim` runs that project's shop.
+ */
+function projectScenarioFile(): string | undefined {
+  return existsSync('scenario.yml') ? 'scenario.yml' : undefined;
 }
