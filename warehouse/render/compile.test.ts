@@ -6,7 +6,7 @@ import { bigqueryDialect } from '../bigquery/dialect.ts';
 import { duckdbDialect } from '../duckdb/dialect.ts';
 import { loadProject } from '../project/load.ts';
 import type { CompileContext, GenericTestNode, ModelNode, Project } from '../project/types.ts';
-import { compileNode, injectCtes, relationFor, resolveTestArgs, sourceLineOf } from './compile.ts';
+import { compileNode, injectCtes, relationFor, resolveTestArgs } from './compile.ts';
 
 const MINI = path.resolve(import.meta.dirname, '../../test/fixtures/projects/mini');
 const duck: CompileContext = { dialect: duckdbDialect, target: { name: 'dev', type: 'duckdb', schema: 'main' } };
@@ -86,13 +86,6 @@ describe('compileNode', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
-
-  it('maps a compiled line back to its source line when the text is unique', () => {
-    const node = project.nodes.get('model.mini.fct_orders')!;
-    const compiled = compileNode(project, node.uniqueId, duck);
-    const line = compiled.sql.split('\n').findIndex((l) => l.includes('orders.customer_id,')) + 1;
-    expect(sourceLineOf(node, compiled.sql, line)).toBe(14);
   });
 });
 

@@ -78,18 +78,6 @@ export function isProjectGenericTest(project: Project, test: GenericTestNode): b
   return !test.testMetadata.namespace && project.macros.has(`macro.${project.name}.test_${test.testMetadata.name}`);
 }
 
-/**
- * Maps a line of compiled SQL back to the source file, when the line's text appears once in the
- * node's raw code (true for most SQL lines; lines produced by macros map to nothing).
- */
-export function sourceLineOf(node: ExecutableNode, compiledSql: string, compiledLine: number): number | undefined {
-  const text = compiledSql.split('\n')[compiledLine - 1]?.trim();
-  if (!text) return undefined;
-  const lines = node.rawCode.split('\n');
-  const hits = lines.map((l, i) => (l.trim() === text ? i : -1)).filter((i) => i >= 0);
-  return hits.length === 1 ? node.rawCodeLine + hits[0] : undefined;
-}
-
 class NodeCompiler {
   private readonly vars: Record<string, unknown>;
   private readonly ephemeralSql = new Map<string, string>();
