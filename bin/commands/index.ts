@@ -4,6 +4,7 @@ import { registerBuild } from './build.ts';
 import { registerCheck } from './check.ts';
 import { registerHistory } from './history.ts';
 import { registerCompile } from './compile.ts';
+import { registerDocs } from './docs.ts';
 import { registerInit } from './init.ts';
 import { registerLs } from './ls.ts';
 import { registerReconcile } from './reconcile.ts';
@@ -25,6 +26,7 @@ const registrations: Array<(program: Command) => void> = [
   registerCheck,
   registerHistory,
   registerCompile,
+  registerDocs,
   registerInit,
   registerLs,
   registerReconcile,

@@ -29,8 +29,8 @@ describe('docs site from a dbt-shaped manifest', () => {
     for (const schema of ['landing', 'staging', 'consumption']) await engine.execute(`create schema if not exists ${schema}`);
     await engine.execute(`create table landing._sim_meta as select * from (values ('as_of', '2024-12-31'), ('seed', '42'), ('digests', '{"orders":{"rows":3,"digest":"abc123"}}')) t(key, value)`);
     await engine.execute(`create table staging.stg_orders as select 1::bigint as order_id, timestamp '2024-01-01 10:00:00' as order_ts`);
-    await engine.execute(`create table consumption.daily_revenue_by_date as select * from (values (date '2024-12-01', 1234.56::decimal(18,2)), (date '2024-12-02', 987.65::decimal(18,2))) t(date_day, revenue)`);
-    await engine.execute(`create table consumption.monthly_revenue_by_category as select * from (values (date '2024-11-01', 'Footwear', 300.25::decimal(18,2)), (date '2024-12-01', 'Outdoor', 410.00::decimal(18,2))) t(revenue_month, category, revenue)`);
+    await engine.execute(`create table consumption.daily_revenue_by_date as select * from (values (date '2024-12-01', 1234.56::decimal(18,2)), (date '2024-12-02', 987.65::decimal(18,2))) t(date_day, recognized_revenue)`);
+    await engine.execute(`create table consumption.monthly_revenue_by_category as select * from (values (date '2024-11-01', 'Footwear', 300.25::decimal(18,2)), (date '2024-12-01', 'Outdoor', 410.00::decimal(18,2))) t(month_start_date, category, recognized_revenue)`);
     await generateDocs({ targetDir: target, engine });
   });
 

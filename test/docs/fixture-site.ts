@@ -26,10 +26,10 @@ export function fixtureManifest(): Manifest {
   });
   const nodes = [
     model('stg_orders', 'staging', ['source.shop.landing.orders'], ['order_id', 'order_ts'], 'Orders, cleaned.'),
-    model('daily_revenue_by_date', 'consumption', ['model.shop.stg_orders'], ['date_day', 'revenue'], 'Revenue per day.'),
-    model('monthly_revenue_by_category', 'consumption', ['model.shop.stg_orders'], ['revenue_month', 'category', 'revenue'], 'Revenue per month and category.'),
+    model('daily_revenue_by_date', 'consumption', ['model.shop.stg_orders'], ['date_day', 'recognized_revenue'], 'Revenue per day.'),
+    model('monthly_revenue_by_category', 'consumption', ['model.shop.stg_orders'], ['month_start_date', 'category', 'recognized_revenue'], 'Revenue per month and category.'),
     test('unique_stg_orders_order_id', 'model.shop.stg_orders', 'order_id'),
-    test('not_null_daily_revenue_by_date_revenue', 'model.shop.daily_revenue_by_date', 'revenue'),
+    test('not_null_daily_revenue_by_date_recognized_revenue', 'model.shop.daily_revenue_by_date', 'recognized_revenue'),
   ];
   return {
     metadata: { project_name: 'shop' },

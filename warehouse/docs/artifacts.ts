@@ -18,6 +18,8 @@ export interface ManifestNode {
   description?: string;
   schema?: string;
   original_file_path?: string;
+  compiled_path?: string | null;
+  alias?: string | null;
   path?: string;
   raw_code?: string;
   compiled_code?: string;
@@ -37,6 +39,7 @@ export interface Manifest {
   metadata?: { project_name?: string; generated_at?: string; [key: string]: unknown };
   nodes: Record<string, ManifestNode>;
   sources?: Record<string, ManifestNode>;
+  unit_tests?: Record<string, ManifestNode>;
   parent_map?: Record<string, string[]>;
   child_map?: Record<string, string[]>;
 }
@@ -72,12 +75,13 @@ export function allNodes(manifest: Manifest): Map<string, ManifestNode> {
   const all = new Map<string, ManifestNode>();
   for (const node of Object.values(manifest.sources ?? {})) all.set(node.unique_id, { ...node, resource_type: 'source' });
   for (const node of Object.values(manifest.nodes)) all.set(node.unique_id, node);
+  for (const node of Object.values(manifest.unit_tests ?? {})) all.set(node.unique_id, { ...node, resource_type: 'unit_test' });
   return all;
 }
 
 /** Parents of each node: parent_map when present, else depends_on.nodes. */
 export function parentsOf(manifest: Manifest, id: string): string[] {
-  return manifest.parent_map?.[id] ?? manifest.nodes[id]?.depends_on?.nodes ?? [];
+  return manifest.parent_map?.[id] ?? (manifest.nodes[id] ?? manifest.unit_tests?.[id])?.depends_on?.nodes ?? [];
 }
 
 export function childMap(manifest: Manifest): Map<string, string[]> {

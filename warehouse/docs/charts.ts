@@ -34,7 +34,8 @@ export function dailyRevenueSpec(rows: Row[], x: string, y: string): TopLevelSpe
     width: WIDTH,
     height: 220,
     data: { values: rows },
-    mark: { type: 'line', interpolate: 'monotone', point: false },
+    // Small points give every day its own mark (and aria-label), so each value can be read back.
+    mark: { type: 'line', strokeWidth: 1.2, point: { size: 6, filled: true } },
     encoding: { x: utcTime(x, 'Day'), y: { field: y, type: 'quantitative', title: 'Revenue' } },
   };
 }
@@ -57,11 +58,11 @@ export function monthlyByCategorySpec(rows: Row[], x: string, y: string, color: 
 export function topProductsSpec(rows: Row[], label: string, value: string): TopLevelSpec {
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-    width: WIDTH - 160,
+    width: WIDTH - 200,
     data: { values: rows },
     mark: 'bar',
     encoding: {
-      y: { field: label, type: 'nominal', sort: '-x', title: null },
+      y: { field: label, type: 'nominal', sort: '-x', title: null, axis: { labelLimit: 260 } },
       x: { field: value, type: 'quantitative', title: 'Revenue, last 90 days' },
     },
   };

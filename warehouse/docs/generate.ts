@@ -1,8 +1,9 @@
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import nunjucks from 'nunjucks';
+import { stringify as stringifyYaml } from 'yaml';
 import type { Engine, Row } from '../engine.ts';
 import { allNodes, childMap, parentsOf, readArtifacts, type Manifest, type ManifestNode, type RunResult } from './artifacts.ts';
 import { nodePageHref } from './html.ts';
@@ -63,7 +64,9 @@ export async function generateDocs(options: GenerateDocsOptions): Promise<Genera
     counts: countByType(nodes),
     runResults,
     lastRun: summariseRun(runResults?.results ?? [], nodes, runResults?.elapsed_time),
-    scenario: [...meta].filter(([key]) => key !== 'digests' && key !== 'rows').map(([key, value]) => ({ key, value })),
+    scenario: [...meta].filter(([, value]) => !/^[[{]/.test(value)).map(([key, value]) => ({ key, value })),
+    scenarioYaml: meta.has('scenario') ? stringifyYaml(JSON.parse(meta.get('scenario')!)) : undefined,
+    faults: Object.entries(parseJsonObject(meta.get('faults'))).filter(([, n]) => Number(n) > 0),
     digests: digestRows(meta),
   });
 
@@ -128,7 +131,7 @@ function buildNav(nodes: Map<string, ManifestNode>, results: Map<string, RunResu
     else if (node.resource_type === 'snapshot') add('Snapshots', node);
     else if (node.resource_type === 'seed') add('Seeds', node);
   }
-  return [...groups].map(([title, items]) => ({ title, items }));
+  return [...groups].map(([title, entries]) => ({ title, entries }));
 }
 
 function summariseRun(results: RunResult[], nodes: Map<string, ManifestNode>, elapsed?: number) {
@@ -174,7 +177,7 @@ async function describeColumns(node: ManifestNode, tests: ReturnType<typeof test
   let types = new Map<string, string>();
   if (engine && relation && node.schema) {
     try {
-      types = new Map((await engine.listColumns(node.schema, node.identifier ?? node.name)).map((c) => [c.name, c.dataType]));
+      types = new Map((await engine.listColumns(node.schema, node.identifier ?? node.alias ?? node.name)).map((c) => [c.name, c.dataType]));
     } catch {
       // the relation may not be built yet; the declared types still show
     }
@@ -194,11 +197,11 @@ async function describeColumns(node: ManifestNode, tests: ReturnType<typeof test
 function compiledSql(node: ManifestNode, targetDir: string, targets: string[]) {
   const sqls: Array<{ title: string; code: string }> = [];
   if (node.resource_type === 'source') return sqls;
-  const rel = node.original_file_path;
+  // dbt writes target/compiled/<target>/<original path>; generic tests sit under their YAML file's path.
+  const rel = node.compiled_path?.replace(/^target[\\/]compiled[\\/][^\\/]+[\\/]/, '') ?? node.original_file_path;
   for (const target of targets) {
-    const candidates = rel ? [join(targetDir, 'compiled', target, rel), join(targetDir, 'compiled', target, node.path ?? rel)] : [];
-    const file = candidates.find((f) => existsSync(f));
-    if (file) sqls.push({ title: `Compiled SQL · ${target}`, code: readFileSync(file, 'utf8') });
+    const file = rel ? join(targetDir, 'compiled', target, rel) : undefined;
+    if (file && existsSync(file) && statSync(file).isFile()) sqls.push({ title: `Compiled SQL · ${target}`, code: readFileSync(file, 'utf8') });
   }
   if (sqls.length === 0 && node.raw_code) sqls.push({ title: 'Source SQL', code: node.raw_code });
   return sqls;
@@ -210,7 +213,7 @@ function makeRelationResolver(manifest: Manifest, engine: Engine | undefined) {
   return (name: string, node?: ManifestNode): string | undefined => {
     const target = node ?? byName.get(name);
     if (!target?.schema) return undefined;
-    const identifier = target.identifier ?? target.name;
+    const identifier = target.identifier ?? target.alias ?? target.name;
     return engine ? engine.dialect.relation(target.schema, identifier) : `${target.schema}.${identifier}`;
   };
 }
@@ -235,19 +238,21 @@ async function readLandingMeta(engine: Engine): Promise<Map<string, string>> {
 
 /** Digests and row counts, whichever shape the landing wrote them in (JSON objects keyed by table). */
 function digestRows(meta: Map<string, string>) {
-  const parse = (key: string): Record<string, unknown> => {
-    try {
-      return JSON.parse(meta.get(key) ?? '{}');
-    } catch {
-      return {};
-    }
-  };
-  const digests = parse('digests');
-  const rows = parse('rows');
+  const digests = parseJsonObject(meta.get('digests'));
+  const rows = parseJsonObject(meta.get('rows'));
   return Object.keys(digests).sort().map((table) => {
     const d = digests[table] as unknown;
     const digest = typeof d === 'object' && d !== null ? String((d as { digest?: unknown }).digest ?? '') : String(d);
     const count = typeof d === 'object' && d !== null ? (d as { rows?: unknown }).rows : rows[table];
     return { table, digest, rows: count ?? '' };
   });
+}
+
+function parseJsonObject(text: string | undefined): Record<string, unknown> {
+  try {
+    const value = JSON.parse(text ?? '{}');
+    return value && typeof value === 'object' ? value : {};
+  } catch {
+    return {};
+  }
 }

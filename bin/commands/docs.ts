@@ -1,0 +1,76 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { InputError } from '../../contract/errors.ts';
+import { generateDocs } from '../../warehouse/docs/generate.ts';
+import { serveDocs } from '../../warehouse/docs/serve.ts';
+import { openDuckDB } from '../../warehouse/duckdb/index.ts';
+import type { Engine } from '../../warehouse/engine.ts';
+import { compileProject } from './compile.ts';
+
+interface GenerateFlags {
+  warehouse: string;
+  projectDir?: string;
+  compile: boolean;
+}
+
+/** The landed scenario's dates, so the compiled SQL on the pages is what the last build ran. */
+async function scenarioVars(engine: Engine): Promise<string | undefined> {
+  try {
+    const rows = await engine.query(`select key, value from ${engine.dialect.relation('landing', '_sim_meta')} where key in ('as_of', 'start_date', 'end_date', 'seed')`);
+    return rows.length ? JSON.stringify(Object.fromEntries(rows.map((r) => [r.key, r.value]))) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function generateSite(flags: GenerateFlags, cwd = process.cwd()): Promise<{ outDir: string; pages: number; warehouse: boolean }> {
+  const targetDir = path.resolve(cwd, 'target');
+  const warehousePath = path.resolve(cwd, flags.warehouse);
+  const engine = existsSync(warehousePath) ? await openDuckDB(warehousePath) : undefined;
+  try {
+    if (flags.compile) {
+      const vars = engine ? await scenarioVars(engine) : undefined;
+      // BigQuery first, DuckDB last: both write manifest.json, and the DuckDB one matches the local warehouse.
+      for (const target of ['bigquery', 'duckdb']) await compileProject({ target, projectDir: flags.projectDir, vars }, cwd);
+    } else if (!existsSync(path.join(targetDir, 'manifest.json'))) {
+      throw new InputError('target/manifest.json not found; run `sim compile` or `sim`, or drop --no-compile');
+    }
+    const site = await generateDocs({ targetDir, engine });
+    return { ...site, warehouse: engine !== undefined };
+  } finally {
+    await engine?.close();
+  }
+}
+
+export function registerDocs(program: Command): void {
+  const docs = program.command('docs').description('the documentation site: lineage, a page per model, the KPI dashboard');
+  docs
+    .command('generate')
+    .description('write a static, self-contained site to target/docs/ (works from a file:// URL, no network)')
+    .option('--warehouse <path>', 'DuckDB warehouse to read row counts, the scenario and the KPI tables from', './warehouse.duckdb')
+    .option('--project-dir <dir>', 'model project (default: the current folder if it has dbt_project.yml, else the built-in project)')
+    .option('--no-compile', 'use the existing target/manifest.json and target/compiled/ instead of compiling for duckdb and bigquery')
+    .addHelpText('after', `
+Examples:
+  sim --seed 42 && sim docs generate     build the warehouse, then its docs
+  sim docs serve                         browse them on http://127.0.0.1:8080/`)
+    .action(async (flags: GenerateFlags) => {
+      const site = await generateSite(flags);
+      const rel = path.relative(process.cwd(), site.outDir) || '.';
+      process.stdout.write(`wrote ${site.pages} pages to ${rel}/ (open ${rel}/index.html)${site.warehouse ? '' : `; no warehouse at ${flags.warehouse}, so no row counts or charts`}\n`);
+    });
+  docs
+    .command('serve')
+    .description('serve target/docs/ on localhost')
+    .option('--port <port>', 'port to listen on (0 picks a free one)', '8080')
+    .action(async (flags: { port: string }) => {
+      const port = Number(flags.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InputError(`--port ${flags.port}: expected an integer from 0 to 65535`);
+      const siteDir = path.resolve('target', 'docs');
+      if (!existsSync(path.join(siteDir, 'index.html'))) throw new InputError('target/docs/index.html not found; run `sim docs generate` first');
+      const { url } = await serveDocs(siteDir, port);
+      process.stderr.write(`serving ${path.relative(process.cwd(), siteDir)} on ${url} (Ctrl-C to stop)\n`);
+      await new Promise(() => undefined);
+    });
+}
