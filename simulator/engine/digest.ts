@@ -7,9 +7,10 @@ import { mix32 } from '../rng/hash.ts';
  * modulo 2^64, printed as 16 hex digits. A sum does not care about row order, batch size,
  * worker count or how tables interleave, yet any changed, missing or extra row changes it.
  *
- * Canonical values: numbers (INT64, NUMERIC in cents, TIMESTAMP in microseconds) as their
- * integer value split into two 32-bit words, NULL as a marker word pair; enums as their code
- * (255 = NULL); strings as their length and UTF-16 code units, NULL as a marker.
+ * Canonical values: numbers (INT64, NUMERIC in cents, TIMESTAMP in microseconds; all integers)
+ * as the two 32-bit words of their IEEE-754 double (little-endian word order), NULL (NaN) as a
+ * marker word pair; enums as their code (255 = NULL); strings as their length and UTF-16 code
+ * units, NULL as a marker.
  */
 
 const TWO32 = 4294967296;
@@ -37,17 +38,14 @@ export class TableDigest {
     for (let c = 0; c < batch.columns.length; c++) {
       const col = batch.columns[c];
       if (col instanceof Float64Array) {
+        // The IEEE-754 bits of each value (canonical for the integers we store); NaN is NULL.
+        const bits = new Uint32Array(col.buffer, col.byteOffset, n * 2);
         for (let r = 0; r < n; r++) {
-          const v = col[r];
-          let w0: number;
-          let w1: number;
-          if (v !== v) {
+          let w0 = bits[2 * r];
+          let w1 = bits[2 * r + 1];
+          if ((w1 & 0x7ff00000) === 0x7ff00000) {
             w0 = NULL_A;
             w1 = NULL_B;
-          } else {
-            const high = Math.floor(v / TWO32);
-            w0 = (v - high * TWO32) >>> 0;
-            w1 = high | 0;
           }
           a[r] = Math.imul(((a[r] ^ w0) << 13) | ((a[r] ^ w0) >>> 19), 0x9e3779b1) ^ w1;
           b[r] = Math.imul(((b[r] ^ w1) << 17) | ((b[r] ^ w1) >>> 15), 0x85ebca77) ^ w0;

@@ -8,7 +8,7 @@ export const SCALE_PRESETS: Record<Scale, { customers: number; products: number 
   tiny: { customers: 900, products: 80 },
   small: { customers: 10_000, products: 500 },
   medium: { customers: 250_000, products: 5_000 },
-  large: { customers: 2_750_000, products: 50_000 },
+  large: { customers: 4_600_000, products: 50_000 },
 };
 
 
