@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -7,6 +8,7 @@ import { main } from '../../bin/cli.ts';
 import { defaultScenario } from '../../simulator/scenario/defaults.ts';
 import { resolveScenario } from '../../simulator/scenario/resolve.ts';
 import { scenarioSchema } from '../../simulator/scenario/schema.ts';
+import { openDuckDB } from '../../warehouse/duckdb/index.ts';
 
 const REPO = resolve(import.meta.dirname, '../..');
 let work: string;
@@ -95,3 +97,48 @@ describe('sim init', () => {
     expect((await sim('init', file)).code).toBe(2);
   });
 });
+
+describe('a project made by sim init', () => {
+  it('is what `cd DIR && sim --seed 42` builds: its own models, its own scenario.yml', async () => {
+    const dir = join(work, 'my-shop');
+    expect((await sim('init', dir)).code).toBe(0);
+    // A user's change to the project: a new consumption model, and a smaller shop in scenario.yml.
+    writeFileSync(join(dir, 'models', '03_consumption', 'orders_per_status.sql'), "select order_status, count(*) as orders from {{ ref('fact_orders') }} group by order_status\n");
+    const scenarioFile = join(dir, 'scenario.yml');
+    writeFileSync(scenarioFile, readFileSync(scenarioFile, 'utf8').replace(/^scale: small$/m, 'scale: tiny'));
+
+    const { code, stdout, stderr } = await runCli(dir, ['--seed', '42', '--json', '--quiet']);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout) as { status: string; scenario: { scale: string; seed: number }; steps: Array<{ nodes: Array<{ id: string; status: string }> }> };
+    expect(report.status).toBe('success');
+    expect(report.scenario).toMatchObject({ scale: 'tiny', seed: 42 });
+    const built = report.steps.flatMap((s) => s.nodes.map((n) => n.id));
+    expect(built).toContain('model.ecom_sim.orders_per_status');
+    expect(existsSync(join(dir, 'warehouse.duckdb'))).toBe(true);
+    expect(existsSync(join(dir, 'target', 'run_results.json'))).toBe(true);
+
+    const engine = await openDuckDB(join(dir, 'warehouse.duckdb'));
+    try {
+      const rows = await engine.query('SELECT sum(orders) AS n FROM consumption.orders_per_status');
+      const facts = await engine.query('SELECT count(*) AS n FROM marts.fact_orders');
+      expect(Number(rows[0]!.n)).toBe(Number(facts[0]!.n));
+      expect(Number(facts[0]!.n)).toBeGreaterThan(0);
+    } finally {
+      await engine.close();
+    }
+  });
+});
+
+function runCli(cwd: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(GEMINI_|GOOGLE_|SIM_)/.test(k)));
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [join(REPO, 'bin', 'sim.mjs'), ...args], { cwd, env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', fail);
+    child.on('close', (code) => done({ code: code ?? -1, stdout, stderr }));
+  });
+}
