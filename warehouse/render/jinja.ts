@@ -13,7 +13,7 @@
 import { createRequire } from 'node:module';
 import nunjucks from 'nunjucks';
 import { InputError } from '../../contract/errors.ts';
-import { macroNamespacesFor, type MacroEnv } from '../macros/index.ts';
+import { macroNamespacesFor, splitNunjucksArgs as kwargs, type MacroEnv } from '../macros/index.ts';
 import type { SourceLocation } from '../project/types.ts';
 
 nunjucks.installJinjaCompat();
@@ -347,15 +347,6 @@ function parseScope(): RenderScope {
   };
 }
 
-function kwargs(args: unknown[]): { positional: unknown[]; keywords: Record<string, unknown> } {
-  const last = args[args.length - 1];
-  if (last && typeof last === 'object' && (last as { __keywords?: boolean }).__keywords) {
-    const { __keywords, ...keywords } = last as Record<string, unknown>;
-    void __keywords;
-    return { positional: args.slice(0, -1), keywords };
-  }
-  return { positional: args, keywords: {} };
-}
 export { kwargs as splitKwargs };
 
 function countLines(text: string, offset: number): number {
