@@ -3,7 +3,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { NULL_ENUM_CODE, type LandingBatch } from '../../contract/batch.ts';
 import type { ColumnContract, TableContract } from '../../contract/types.ts';
-import { isoFromMicros } from './values.ts';
 
 /**
  * Encodes landing batches as newline-delimited JSON, the format of BigQuery load jobs, decoding
@@ -53,9 +52,9 @@ function numberFormatter(col: ColumnContract): (v: number) => string {
     case 'NUMERIC':
       return (v) => `"${decimalText(v, col.scale ?? 2)}"`;
     case 'TIMESTAMP':
-      return (v) => `"${isoFromMicros(BigInt(Math.round(v)))}"`;
+      return (v) => `"${timestampText(v)}"`;
     case 'DATE':
-      return (v) => `"${new Date(Math.round(v) * 86_400_000).toISOString().slice(0, 10)}"`;
+      return (v) => `"${dayText(Math.round(v))}"`;
     case 'STRING':
       return (v) => JSON.stringify(String(v));
   }
@@ -86,11 +85,51 @@ export function logicalBytes(batch: LandingBatch): number {
 
 /** 12345 at scale 2 -> '123.45', exactly (integer arithmetic on the scaled value). */
 export function decimalText(scaled: number, scale: number): string {
-  const n = BigInt(Math.round(scaled));
-  const negative = n < 0n;
-  const digits = (negative ? -n : n).toString().padStart(scale + 1, '0');
-  const text = scale === 0 ? digits : `${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
-  return negative ? `-${text}` : text;
+  const n = Math.round(scaled);
+  if (!Number.isSafeInteger(n)) {
+    const big = BigInt(n);
+    const digits = (big < 0n ? -big : big).toString().padStart(scale + 1, '0');
+    return `${big < 0n ? '-' : ''}${scale === 0 ? digits : `${digits.slice(0, -scale)}.${digits.slice(-scale)}`}`;
+  }
+  const abs = Math.abs(n);
+  if (scale === 0) return String(n);
+  const unit = 10 ** scale;
+  const int = Math.floor(abs / unit);
+  const frac = String(abs - int * unit).padStart(scale, '0');
+  return `${n < 0 ? '-' : ''}${int}.${frac}`;
+}
+
+/*
+ * Timestamps are most of the landing's cells (orders alone has seven), so they are formatted with
+ * number arithmetic and a per-day cache instead of BigInt and Date objects (measured: the NDJSON
+ * encoder went from 44 to ... thousand rows/s, see the README). Microseconds fit a double exactly
+ * until the year 2255.
+ */
+const MICROS_PER_DAY = 86_400_000_000;
+const dayCache = new Map<number, string>();
+const PAD2 = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'));
+
+function dayText(day: number): string {
+  let text = dayCache.get(day);
+  if (text === undefined) {
+    text = new Date(day * 86_400_000).toISOString().slice(0, 10);
+    if (dayCache.size < 100_000) dayCache.set(day, text);
+  }
+  return text;
+}
+
+/** Microseconds since the epoch -> 'YYYY-MM-DDTHH:MM:SS.ffffffZ' (UTC). */
+export function timestampText(micros: number): string {
+  const v = Math.round(micros);
+  const day = Math.floor(v / MICROS_PER_DAY);
+  let rest = v - day * MICROS_PER_DAY;
+  const h = Math.floor(rest / 3_600_000_000);
+  rest -= h * 3_600_000_000;
+  const m = Math.floor(rest / 60_000_000);
+  rest -= m * 60_000_000;
+  const sec = Math.floor(rest / 1_000_000);
+  const us = rest - sec * 1_000_000;
+  return `${dayText(day)}T${PAD2[h]}:${PAD2[m]}:${PAD2[sec]}.${String(us + 1_000_000).slice(1)}Z`;
 }
 
 /** One NDJSON file of a table, ready to load. */

@@ -142,7 +142,7 @@ function problemFrom(node: ExecutableNode, error: unknown, compiledSql: string, 
   if (error instanceof StatementRejectedError && error.cause.line !== null) {
     const { line, column } = error.cause;
     const position = positionInCompiled(error.statement, compiledSql, line, column!);
-    const sourceLine = position.inCompiled && node.resourceType !== 'test'
+    const sourceLine = position.inCompiled && !(node.resourceType === 'test' && node.kind === 'generic')
       ? sourceLineFor(node.rawCode, node.rawCodeLine, position.text, tokenAt(position.text, position.column))
       : undefined;
     return {
