@@ -127,11 +127,15 @@ export class BigQueryEngine implements Engine {
     return outcome?.rows ?? [];
   }
 
+  /**
+   * Looks before it creates: a least-privilege identity (dataEditor on pre-created datasets, no
+   * bigquery.datasets.create on the project) then works as long as the datasets exist.
+   */
   async ensureSchema(schema: string): Promise<void> {
     const datasetId = this.datasetId(schema);
+    if (await this.datasetExists(datasetId)) return;
     if (this.config.dryRun) {
-      const exists = await this.datasetExists(datasetId);
-      if (!exists) this.report(`dry-run  would create dataset ${this.projectId}.${datasetId} in ${this.config.location}`);
+      this.report(`dry-run  would create dataset ${this.projectId}.${datasetId} in ${this.config.location}`);
       return;
     }
     try {
@@ -146,6 +150,7 @@ export class BigQueryEngine implements Engine {
         },
       });
     } catch (error) {
+      // 409: created meanwhile by a concurrent run, which is what we wanted.
       if ((error as { code?: number }).code !== 409) throw wrap(error, `create dataset ${datasetId}`);
     }
   }

@@ -101,9 +101,9 @@ export function decimalText(scaled: number, scale: number): string {
 
 /*
  * Timestamps are most of the landing's cells (orders alone has seven), so they are formatted with
- * number arithmetic and a per-day cache instead of BigInt and Date objects (measured: the NDJSON
- * encoder went from 44 to ... thousand rows/s, see the README). Microseconds fit a double exactly
- * until the year 2255.
+ * number arithmetic and a per-day cache instead of BigInt and Date objects (measured on the small
+ * landing: 44 -> 84 thousand rows/s in one cold pass; warm, 145 thousand orders rows/s).
+ * Microseconds fit a double exactly until the year 2255.
  */
 const MICROS_PER_DAY = 86_400_000_000;
 const dayCache = new Map<number, string>();

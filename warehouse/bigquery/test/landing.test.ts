@@ -29,9 +29,10 @@ describe('BigQuery datasets', () => {
     const { engine } = await openTestEngine(fake, { location: 'EU', datasetPrefix: 'dev_alice_', datasets: { marts: 'analytics' } });
     await engine.ensureSchema('landing');
     await engine.ensureSchema('marts');
-    await engine.ensureSchema('landing'); // 409 Already Exists is fine
+    await engine.ensureSchema('landing'); // exists: looked up, not created again
     const creates = fake.find('POST', /^\/projects\/test-project\/datasets$/);
-    expect(creates.map((r) => r.body.datasetReference.datasetId)).toEqual(['dev_alice_landing', 'dev_alice_analytics', 'dev_alice_landing']);
+    expect(creates.map((r) => r.body.datasetReference.datasetId)).toEqual(['dev_alice_landing', 'dev_alice_analytics']);
+    expect(fake.find('GET', /^\/projects\/test-project\/datasets\/dev_alice_landing$/)).toHaveLength(2);
     expect(creates[0].body).toMatchObject({ location: 'EU', datasetReference: { projectId: 'test-project' }, labels: { tool: 'ecom-sim' } });
     expect(creates[0].auth).toBe('Bearer fake-token');
     expect(engine.dialect.relation('marts', 'fct_orders')).toBe('`test-project`.`dev_alice_analytics`.`fct_orders`');
