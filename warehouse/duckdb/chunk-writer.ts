@@ -185,16 +185,54 @@ function enumWriter(col: ColumnContract): ColumnWriter {
   };
 }
 
+/**
+ * Strings: DuckDB keeps a string of at most 12 bytes inline in its 16-byte slot (uint32 length,
+ * then the bytes, zero padded), so short ASCII strings (names, country codes, labels) are written
+ * into a buffer in that layout and copied with one memcpy; longer or non-ASCII strings then get
+ * one native call each (`vector_assign_string_element`, which allocates in the vector's heap).
+ * Measured on the customers table: about half the cost of a native call per value.
+ */
+const INLINE_MAX = 12;
+
 function stringWriter(col: ColumnContract): ColumnWriter {
   const validity = new Validity();
+  const slots = new Uint8Array(CHUNK * 16);
+  const lengths = new Uint32Array(slots.buffer);
+  const slow: number[] = [];
   return (source, from, n, vector) => {
     if (!Array.isArray(source)) throw new Error(`column ${col.name} (STRING): expected an array of strings in the batch`);
     validity.reset();
+    slow.length = 0;
+    slots.fill(0, 0, n * 16);
     for (let j = 0; j < n; j++) {
       const s = source[from + j];
-      if (s === null || s === undefined) validity.setNull(j);
-      else bindings.vector_assign_string_element(vector, j, s);
+      if (s === null || s === undefined) {
+        validity.setNull(j);
+        continue;
+      }
+      const len = s.length;
+      if (len > INLINE_MAX) {
+        slow.push(j);
+        continue;
+      }
+      const o = j * 16 + 4;
+      let ascii = true;
+      for (let k = 0; k < len; k++) {
+        const code = s.charCodeAt(k);
+        if (code > 127) {
+          ascii = false;
+          break;
+        }
+        slots[o + k] = code;
+      }
+      if (ascii) lengths[j * 4] = len;
+      else {
+        slots.fill(0, o, o + INLINE_MAX);
+        slow.push(j);
+      }
     }
+    bindings.copy_data_to_vector(vector, 0, slots.buffer, 0, n * 16);
+    for (const j of slow) bindings.vector_assign_string_element(vector, j, source[from + j] as string);
     validity.writeTo(vector, n);
   };
 }
