@@ -125,7 +125,9 @@ export async function openModelCommand(flags: ModelFlags): Promise<ModelCommandC
   }
   const engine = await openDuckDB(flags.warehouse);
   const target: TargetInfo = { name: flags.target, type: engine.dialect.name, schema: 'main' };
-  return { engine, project, target, vars, targetDir: path.resolve('target') };
+  // dbt writes into the project's target-path; the built-in project writes into ./target instead of the install folder.
+  const targetDir = flags.projectDir ? path.resolve(projectDir, project.config.targetPath || 'target') : path.resolve('target');
+  return { engine, project, target, vars, targetDir };
 }
 
 function printEvent(event: RunEvent, ctx: ModelCommandContext): void {
