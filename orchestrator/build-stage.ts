@@ -87,8 +87,9 @@ async function runStep(
     vars: options.vars,
     retries: options.retries,
     onEvent: (event) => {
+      if (event.type === 'node-start') progress.update(done, event.name);
       if (event.type !== 'node-finish') return;
-      progress.update(++done);
+      progress.update(++done, event.name);
       if (event.error !== undefined) options.onError?.(event.error);
     },
   };

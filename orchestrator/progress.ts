@@ -7,7 +7,8 @@ import cliProgress from 'cli-progress';
 export interface Progress {
   /** Starts a measured step; `total` is an estimate (the bar tolerates overshoot). */
   begin(step: string, total: number, unit: string): void;
-  update(done: number): void;
+  /** `current` names what runs now (a node), shown live on a TTY. */
+  update(done: number, current?: string): void;
   end(message: string): void;
   /** A one-line status message (step started/finished, retries, skips). */
   note(message: string): void;
@@ -76,7 +77,7 @@ class BarProgress implements Progress {
     this.bar = new cliProgress.SingleBar(
       {
         stream: this.stream,
-        format: `${step} [{bar}] {percentage}% | {value}/{total} ${unit} | {eta_formatted} left`,
+        format: `${step} [{bar}] {percentage}% | {value}/{total} ${unit} | {eta_formatted} left {current}`,
         formatValue: (v, _o, type) => (type === 'value' || type === 'total' ? fmt.format(v) : String(v)),
         hideCursor: true,
         clearOnComplete: true,
@@ -84,12 +85,12 @@ class BarProgress implements Progress {
       },
       cliProgress.Presets.shades_classic,
     );
-    this.bar.start(Math.max(1, total), 0);
+    this.bar.start(Math.max(1, total), 0, { current: '' });
   }
-  update(done: number): void {
+  update(done: number, current?: string): void {
     if (!this.bar) return;
     if (done > this.bar.getTotal()) this.bar.setTotal(done);
-    this.bar.update(done);
+    this.bar.update(done, current === undefined ? undefined : { current: `| ${current}` });
   }
   end(message: string): void {
     this.bar?.stop();
