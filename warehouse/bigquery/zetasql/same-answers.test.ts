@@ -18,8 +18,8 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 /**
  * Same answers on both engines: seed 42 at the tiny scale (300 customers: the reference
  * evaluator is built for correctness, not speed), landed identically in DuckDB and in ZetaSQL's
- * reference evaluator, the whole project built on each by the model engine, every relation
- * compared row for row. A difference here is a bug in a macro or a model, not in this test.
+ * reference evaluator, the whole project built and tested on each by the model engine, every
+ * relation compared row for row and every data test's outcome compared. A difference here is a bug in a macro or a model, not in this test.
  */
 describe.skipIf(!zetaSqlAvailable())('same answers on DuckDB and BigQuery (ZetaSQL reference evaluator)', () => {
   let server: ZetaSqlServer;
@@ -59,6 +59,11 @@ describe.skipIf(!zetaSqlAvailable())('same answers on DuckDB and BigQuery (ZetaS
     }
     const facts = report.comparisons.find((c) => c.model === 'fact_order_items')!;
     expect(facts.rows.bigquery).toBeGreaterThan(500);
+  });
+
+  it('gives every data test the same outcome (status and failing rows) on both engines', () => {
+    expect(report.testsCompared).toBeGreaterThan(100);
+    expect(report.testDifferences.map((d) => `${d.test}: DuckDB ${d.duckdb}, BigQuery ${d.bigquery}`)).toEqual([]);
   });
 
   it('finds the same rows in every relation (numbers to the cent, timestamps in UTC)', () => {

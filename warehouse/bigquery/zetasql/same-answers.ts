@@ -14,6 +14,7 @@ import type { ZetaSqlServer } from './server.ts';
  *
  * Both engines must already hold the same landing (including _sim_meta, so both builds see the
  * same vars). Only first runs are compared: the evaluator engine does not apply MERGE/UPDATE.
+ * The data tests run on both too, and their outcomes (status, failing rows) must agree.
  */
 
 export interface BuildFailure {
@@ -22,8 +23,18 @@ export interface BuildFailure {
   message: string;
 }
 
+export interface TestOutcomeDifference {
+  test: string;
+  duckdb: string;
+  bigquery: string;
+}
+
 export interface SameAnswersReport {
   comparisons: ComparisonResult[];
+  /** Data tests whose outcome (status and failing-row count) differs between the engines. */
+  testDifferences: TestOutcomeDifference[];
+  /** Data tests run on both engines. */
+  testsCompared: number;
   /** Nodes that did not build on one of the engines (each is a difference too). */
   failures: BuildFailure[];
 }
@@ -33,9 +44,14 @@ export interface SameAnswersOptions {
   target: TargetInfo;
   select?: string[];
   exclude?: string[];
+  /** Run the data tests too and compare their outcomes (default true). */
+  tests?: boolean;
 }
 
 interface Built {
+  resourceType: string;
+  /** Tests: "pass (0)", "warn (3)", ... */
+  outcome?: string;
   uniqueId: string;
   name: string;
   compiled?: string;
@@ -47,16 +63,22 @@ async function runBuild(engine: Engine, project: Project, options: SameAnswersOp
   const onEvent = (event: RunEvent) => {
     if (event.type !== 'node-finish') return;
     const { result } = event;
+    const node = project.nodes.get(event.uniqueId)!;
+    if (node.resourceType === 'test' && result.status !== 'error' && result.status !== 'skipped') {
+      built.set(event.uniqueId, { uniqueId: event.uniqueId, name: node.name, resourceType: 'test', outcome: `${result.status} (${result.failures ?? 0})`, relation: { schema: '', name: '' } });
+      return;
+    }
     if (result.status === 'error' || result.status === 'fail') {
       failures.push({ engine: engine.dialect.name === 'bigquery' ? 'BigQuery (ZetaSQL evaluator)' : engine.dialect.name, uniqueId: event.uniqueId, message: result.message ?? 'failed' });
       return;
     }
     if (result.status !== 'success') return;
-    const node = project.nodes.get(event.uniqueId)!;
     const relation = relationOf(result.relation_name ?? '');
-    if (relation) built.set(event.uniqueId, { uniqueId: event.uniqueId, name: node.name, compiled: result.compiled_code, relation });
+    if (relation) built.set(event.uniqueId, { uniqueId: event.uniqueId, name: node.name, resourceType: node.resourceType, compiled: result.compiled_code, relation });
   };
-  await build(engine, project, { target: { ...options.target, type: engine.dialect.name }, select: options.select, exclude: options.exclude, mode: 'run', onEvent });
+  // 'build' with tests: a test failing on one engine only skips the same children there, and
+  // shows up below as a test difference.
+  await build(engine, project, { target: { ...options.target, type: engine.dialect.name }, select: options.select, exclude: options.exclude, mode: options.tests === false ? 'run' : 'build', onEvent });
   return built;
 }
 
@@ -86,10 +108,17 @@ export async function compareEngines(
   }
   const analyzer = new BigQueryAnalyzer(server, catalog);
   const comparisons: ComparisonResult[] = [];
+  const testDifferences: TestOutcomeDifference[] = [];
+  let testsCompared = 0;
   try {
     for (const [id, node] of bq) {
       const local = duck.get(id);
       if (!local) continue; // failed on DuckDB: already a failure
+      if (node.resourceType === 'test') {
+        testsCompared++;
+        if (node.outcome !== local.outcome) testDifferences.push({ test: node.name, duckdb: local.outcome!, bigquery: node.outcome! });
+        continue;
+      }
       const table = engines.bigquery.relation(node.relation.schema, node.relation.name);
       if (!table) continue;
       const ordered = node.compiled ? await analyzer.analyze(node.compiled).then((r) => r.ordered === true, () => false) : false;
@@ -99,5 +128,5 @@ export async function compareEngines(
   } finally {
     await analyzer.close();
   }
-  return { comparisons, failures };
+  return { comparisons, failures, testDifferences, testsCompared };
 }
