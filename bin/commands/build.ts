@@ -1,11 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { InputError, TestFailureError } from '../../contract/errors.ts';
 import { writeRunResults, type RunResults } from '../../warehouse/artifacts/run-results.ts';
-import { openDuckDB } from '../../warehouse/duckdb/index.ts';
 import type { Engine } from '../../warehouse/engine.ts';
 import { loadProject } from '../../warehouse/project/load.ts';
 import type { Project, TargetInfo } from '../../warehouse/project/types.ts';
@@ -13,6 +12,7 @@ import { relationFor } from '../../warehouse/render/compile.ts';
 import { build, type BuildMode, type RunEvent } from '../../warehouse/runner/build.ts';
 import { isInputFailure } from '../../warehouse/runner/errors.ts';
 import { exitCodeOfRun, formatEvent, formatSummary } from '../../warehouse/runner/report.ts';
+import { addBigQueryOptions, prepareTarget, targetOption, type BigQueryFlags } from '../../warehouse/targets.ts';
 
 /**
  * `sim build`: models, seeds, snapshots and their tests in DAG order on the current landing
@@ -21,9 +21,7 @@ import { exitCodeOfRun, formatEvent, formatSummary } from '../../warehouse/runne
  */
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const MODEL_TARGETS = ['duckdb'] as const;
-
-export interface ModelFlags {
+export interface ModelFlags extends BigQueryFlags {
   select?: string[];
   exclude?: string[];
   threads: number;
@@ -41,14 +39,15 @@ export function addModelOptions(cmd: Command, options: { selection?: boolean } =
   if (options.selection !== false) {
     cmd.option('-s, --select <selector...>', "nodes to run (dbt syntax: name, +name, name+, tag:x, path:x, config.materialized:x)").option('--exclude <selector...>', 'nodes to leave out (same syntax)');
   }
-  return cmd
+  cmd
     .option('--threads <n>', 'nodes run at the same time where the DAG allows (1..64)', intIn('--threads', 1, 64), 4)
     .option('--vars <yaml>', "vars as YAML or JSON, over the scenario's and dbt_project.yml's, e.g. '{as_of: 2024-06-30}'")
     .option('--warehouse <path>', 'DuckDB warehouse file holding the landing (see `sim run`)', './warehouse.duckdb')
-    .addOption(new Option('--target <name>', 'warehouse engine').choices([...MODEL_TARGETS]).default('duckdb'))
+    .addOption(targetOption())
     .option('--project-dir <dir>', 'model project (default: the current folder if it has dbt_project.yml, else the built-in project)')
     .option('--json', 'print the run results as JSON on stdout')
     .option('--quiet', 'no per-node lines (errors and the summary only)');
+  return addBigQueryOptions(cmd);
 }
 
 export function registerBuild(program: Command): void {
@@ -117,13 +116,14 @@ export interface ModelCommandContext {
 /** Everything that can be wrong in the input is checked here, before the warehouse is opened. */
 export async function openModelCommand(flags: ModelFlags): Promise<ModelCommandContext> {
   const vars = parseVars(flags.vars);
+  const prepared = prepareTarget(flags);
   const projectDir = flags.projectDir ? path.resolve(flags.projectDir) : defaultProjectDir();
   if (!fs.existsSync(path.join(projectDir, 'dbt_project.yml'))) throw new InputError(`--project-dir ${flags.projectDir}: no dbt_project.yml there`);
   const project = await loadProject(projectDir, { vars });
-  if (flags.warehouse !== ':memory:' && !fs.existsSync(flags.warehouse)) {
+  if (prepared.name === 'duckdb' && flags.warehouse !== ':memory:' && !fs.existsSync(flags.warehouse)) {
     throw new InputError(`--warehouse ${flags.warehouse} does not exist; land a scenario first (sim run --seed 42) or pass the file that holds one`);
   }
-  const engine = await openDuckDB(flags.warehouse);
+  const engine = await prepared.open();
   const target: TargetInfo = { name: flags.target, type: engine.dialect.name, schema: 'main' };
   // dbt writes into the project's target-path; the built-in project writes into ./target instead of the install folder.
   const targetDir = flags.projectDir ? path.resolve(projectDir, project.config.targetPath || 'target') : path.resolve('target');
