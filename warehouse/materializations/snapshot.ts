@@ -97,19 +97,20 @@ function snapshotMerge(d: Dialect, target: RelationRef, staged: RelationRef, s: 
   const q = (c: string) => d.quoteIdentifier(c);
   const t = rel(d, target);
   const src = rel(d, staged);
+  // Aliases everywhere: BigQuery cannot qualify a column with a table path.
   const isCurrent = (alias: string) => (s.dbt_valid_to_current ? `${alias}.dbt_valid_to = ${s.dbt_valid_to_current}` : `${alias}.dbt_valid_to is null`);
   const sameKey = (a: string, b: string) => s.unique_key.map((k) => `${a}.${q(k)} = ${b}.${q(k)}`).join(' and ');
   const changed =
     s.strategy === 'timestamp'
       ? `snapshot_source.dbt_updated_at > snapshot_target.dbt_updated_at`
       : `not (${checkCols.map((c) => `snapshot_source.${q(c)} is not distinct from snapshot_target.${q(c)}`).join(' and ')})`;
-  // The target is updated through an alias: BigQuery (ZetaSQL) does not resolve a column through
-  // a dataset-qualified path such as `snapshots`.`snap_products`.`product_id`.
   const statements = [
     `update ${t} as snapshot_target set dbt_valid_to = snapshot_source.dbt_valid_from\nfrom ${src} as snapshot_source\nwhere ${sameKey('snapshot_target', 'snapshot_source')} and ${isCurrent('snapshot_target')} and ${changed}`,
   ];
   if (s.hard_deletes === 'invalidate') {
-    statements.push(`update ${t} as snapshot_target set dbt_valid_to = ${now}\nwhere ${isCurrent('snapshot_target')} and not exists (select 1 from ${src} as snapshot_source where ${sameKey('snapshot_source', 'snapshot_target')})`);
+    statements.push(
+      `update ${t} as snapshot_target set dbt_valid_to = ${now}\nwhere ${isCurrent('snapshot_target')} and not exists (select 1 from ${src} as snapshot_source where ${sameKey('snapshot_source', 'snapshot_target')})`,
+    );
   }
   const cols = columns.map(q).join(', ');
   statements.push(

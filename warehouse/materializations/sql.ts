@@ -78,10 +78,10 @@ export function insertSelect(d: Dialect, target: RelationRef, source: RelationRe
   return `INSERT INTO ${rel(d, target)} (${cols})\nSELECT ${cols} FROM ${rel(d, source)}`;
 }
 
-/** Rows of `target` whose key appears in `source` (row-value IN is not portable, EXISTS is). */
+/** Rows of `target` whose key appears in `source`. Row-value IN is not portable, EXISTS is; the aliases are needed by BigQuery, which cannot qualify a column with a table path. */
 export function deleteMatching(d: Dialect, target: RelationRef, source: RelationRef, key: readonly string[]): string {
-  const on = key.map((k) => `${rel(d, target)}.${d.quoteIdentifier(k)} = src.${d.quoteIdentifier(k)}`).join(' AND ');
-  return `DELETE FROM ${rel(d, target)}\nWHERE EXISTS (SELECT 1 FROM ${rel(d, source)} AS src WHERE ${on})`;
+  const on = key.map((k) => `DBT_INTERNAL_DEST.${d.quoteIdentifier(k)} = DBT_INTERNAL_SOURCE.${d.quoteIdentifier(k)}`).join(' AND ');
+  return `DELETE FROM ${rel(d, target)} AS DBT_INTERNAL_DEST\nWHERE EXISTS (SELECT 1 FROM ${rel(d, source)} AS DBT_INTERNAL_SOURCE WHERE ${on})`;
 }
 
 export function deleteByExpression(d: Dialect, target: RelationRef, source: RelationRef, expression: string): string {
