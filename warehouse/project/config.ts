@@ -10,7 +10,7 @@ import { isRecord } from './yaml.ts';
 export type ConfigLayer = Record<string, unknown>;
 
 /** Config names that may appear without a `+` in dbt_project.yml (dbt accepts both). */
-const KNOWN_CONFIG_KEYS = new Set([
+export const KNOWN_CONFIG_KEYS = new Set([
   'materialized', 'schema', 'alias', 'database', 'tags', 'meta', 'enabled', 'unique_key', 'incremental_strategy',
   'on_schema_change', 'partition_by', 'cluster_by', 'full_refresh', 'pre-hook', 'post-hook', 'pre_hook', 'post_hook',
   'persist_docs', 'docs', 'column_types', 'delimiter', 'quote_columns', 'strategy', 'updated_at', 'check_cols',
@@ -44,6 +44,39 @@ function configsAt(level: Record<string, unknown>): ConfigLayer {
     else if (KNOWN_CONFIG_KEYS.has(key) && (key === 'meta' || key === 'partition_by' || key === 'docs' || key === 'persist_docs' || key === 'column_types')) out[key] = value;
   }
   return out;
+}
+
+/**
+ * dbt accepts any config key (they land in the manifest), so unknown keys are kept; but one a
+ * typo away from a known key (`materialised`) is refused with the key it probably meant.
+ */
+export function checkConfigKey(key: string, where: string): void {
+  const bare = key.replace(/^\+/, '');
+  if (KNOWN_CONFIG_KEYS.has(bare)) return;
+  const guess = nearest(bare, [...KNOWN_CONFIG_KEYS]);
+  if (guess) throw new InputError(`${where}: unknown config '${bare}' (did you mean '${guess}'?)`);
+}
+
+function nearest(name: string, candidates: string[]): string | undefined {
+  for (const candidate of candidates) {
+    if (Math.abs(candidate.length - name.length) > 2) continue;
+    if (distance(name, candidate) <= 2) return candidate;
+  }
+  return undefined;
+}
+
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length];
 }
 
 /** Merges layers, outer first. Normalises dbt's synonyms (pre-hook, target_schema, invalidate_hard_deletes). */

@@ -171,6 +171,13 @@ describe('loadProject errors name the file and line', () => {
     expect(message).toBe("models/marts/dim_customers.sql:1: undefined macro 'dbt.date_add'");
   });
 
+  it('macros that would read the warehouse while rendering, with the reason', async () => {
+    expect(await loadError({ 'models/marts/dim_customers.sql': "select {{ dbt_utils.star(ref('fct_orders')) }}\nfrom {{ ref('fct_orders') }}\n" })).toMatch(
+      /^models\/marts\/dim_customers\.sql:1: undefined macro 'dbt_utils\.star' \(it reads the warehouse while rendering/,
+    );
+    expect(await loadError({ 'models/marts/dim_customers.sql': "select 1 as x\n{% set r = run_query('select 1') %}\n" })).toMatch(/^models\/marts\/dim_customers\.sql:2: run_query\(\) is not available: models render without a warehouse connection/);
+  });
+
   it('a Jinja syntax error', async () => {
     const message = await loadError({ 'models/marts/dim_customers.sql': 'select 1\n{% if true %}\nwhere 1 = 1\n' });
     expect(message).toMatch(/^models\/marts\/dim_customers\.sql:\d+: /);
@@ -203,6 +210,20 @@ describe('loadProject errors name the file and line', () => {
       'models/staging/schema.yml': "version: 2\nunit_tests:\n  - name: t\n    model: nope\n    given: []\n    expect: {rows: []}\n",
     });
     expect(message).toBe("models/staging/schema.yml:3: unit test 't': model 'nope' is not a model of this project");
+  });
+
+  it('a dbt_project.yml folder path that matches no model, with the folders there', async () => {
+    const project = "name: mini\nmodel-paths: [models]\nmacro-paths: [macros]\ntest-paths: [tests]\nseed-paths: [seeds]\nsnapshot-paths: [snapshots]\nvars: {as_of: '2024-03-31', lookback_days: 3}\nmodels:\n  mini:\n    mart:\n      +materialized: table\n";
+    expect(await loadError({ 'dbt_project.yml': project })).toBe('dbt_project.yml:10: models: mini.mart matches no model (under mini: marts, staging)');
+    expect(await loadError({ 'dbt_project.yml': project.replace('  mini:', '  mimi:').replace('    mart:\n      +materialized: table\n', '') })).toBe(
+      "dbt_project.yml:9: models: 'mimi' is not this project (configs go under models: {mini: {...}})",
+    );
+  });
+
+  it('a config key one typo away from a known one', async () => {
+    expect(await loadError({ 'models/marts/dim_customers.sql': "{{ config(materialised='table') }}\nselect 1 as x\n" })).toBe(
+      "models/marts/dim_customers.sql:1: unknown config 'materialised' (did you mean 'materialized'?)",
+    );
   });
 
   it('a missing dbt_project.yml', async () => {

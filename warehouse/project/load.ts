@@ -11,7 +11,7 @@ import { InputError } from '../../contract/errors.ts';
 import { findCycle, cycleError } from '../dag/graph.ts';
 import { JinjaRuntime, splitKwargs, type RenderScope, type TemplateSource } from '../render/jinja.ts';
 import { Relation } from '../render/relation.ts';
-import { mergeLayers, modelConfig, projectLayers, seedConfig, snapshotConfig, testConfig, type ConfigLayer } from './config.ts';
+import { checkConfigKey, KNOWN_CONFIG_KEYS, mergeLayers, modelConfig, projectLayers, seedConfig, snapshotConfig, testConfig, type ConfigLayer } from './config.ts';
 import { genericTestName, parseTestEntry } from './generic-tests.ts';
 import type {
   ColumnDef, ExecutableNode, GenericTestNode, MacroDef, ModelNode, Project, ProjectConfigFile, RefCall, SeedNode,
@@ -94,6 +94,7 @@ class Loader {
     this.dropDisabled();
     this.resolveDependencies();
     this.readGenericTests(yamls);
+    this.checkProjectConfigPaths();
     const project: Project = {
       root: this.root,
       name: this.config.name,
@@ -480,6 +481,11 @@ class Loader {
       node.unrenderedConfig = { ...(this.yamlConfig.get(node.uniqueId) ?? {}), ...inFile };
       const raw = mergeLayers([...layers, inFile]);
       const where = `${node.location.file}:${node.location.line}`;
+      for (const key of Object.keys(inFile)) checkConfigKey(key, where);
+      const patch = this.patches.get(node.uniqueId);
+      if (patch && isRecord(patch.entry.config)) {
+        for (const key of Object.keys(patch.entry.config)) checkConfigKey(key, `${patch.yaml.file}:${patch.yaml.keyLine(patch.entry.config, key) ?? patch.yaml.lineOf(patch.entry) ?? 1}`);
+      }
       if (node.resourceType === 'model') node.config = modelConfig(raw, where);
       else if (node.resourceType === 'seed') node.config = seedConfig(raw, where);
       else if (node.resourceType === 'snapshot') node.config = snapshotConfig(raw, where);
@@ -580,6 +586,47 @@ class Loader {
     const re = new RegExp(`${fn}\\s*\\([^)]*['"]${escapeRegExp(name)}['"]`);
     const index = lines.findIndex((l) => re.test(l));
     return `${node.originalFilePath}:${index >= 0 ? node.rawCodeLine + index : node.location.line}`;
+  }
+
+  /**
+   * Every folder path under `models:`, `seeds:`, `snapshots:` and `data_tests:` in
+   * dbt_project.yml must lead to at least one node, and every plain key must be a config: a
+   * misspelt folder (`02_mart`) would otherwise drop its configs silently.
+   */
+  private checkProjectConfigPaths(): void {
+    const yaml = this.projectYaml;
+    const value = yaml.value as Record<string, unknown>;
+    const sections: Array<[string, string]> = [['models', 'model'], ['seeds', 'seed'], ['snapshots', 'snapshot'], ['data_tests', 'test'], ['tests', 'test']];
+    for (const [key, type] of sections) {
+      const section = value[key];
+      if (section === undefined || section === null) continue;
+      if (!isRecord(section)) throw new InputError(`dbt_project.yml:${yaml.keyLine(value, key)}: ${key} must be a mapping (${key}: {${this.config.name}: {...}})`);
+      const fqns = [...this.nodes.values()].filter((n) => n.resourceType === type).map((n) => n.fqn);
+      const walk = (level: Record<string, unknown>, prefix: string[]) => {
+        for (const [k, v] of Object.entries(level)) {
+          const where = `dbt_project.yml:${yaml.keyLine(level, k) ?? 1}`;
+          if (k.startsWith('+')) {
+            checkConfigKey(k, where);
+            continue;
+          }
+          if (KNOWN_CONFIG_KEYS.has(k)) continue;
+          if (prefix.length === 0 && k !== this.config.name) {
+            throw new InputError(`${where}: ${key}: '${k}' is not this project (configs go under ${key}: {${this.config.name}: {...}})`);
+          }
+          if (!isRecord(v)) {
+            checkConfigKey(k, where);
+            throw new InputError(`${where}: '${k}' under ${key}: is neither a config (write +${k} for one) nor a folder`);
+          }
+          const path = [...prefix, k];
+          if (prefix.length > 0 && !fqns.some((f) => path.every((p, i) => f[i] === p))) {
+            const options = [...new Set(fqns.filter((f) => prefix.every((p, i) => f[i] === p)).map((f) => f[prefix.length]).filter((x) => x !== undefined))];
+            throw new InputError(`${where}: ${key}: ${path.join('.')} matches no ${type} (${options.length ? `under ${prefix.join('.')}: ${options.join(', ')}` : `no ${type}s under ${prefix.join('.')}`})`);
+          }
+          walk(v, path);
+        }
+      };
+      walk(section, []);
+    }
   }
 
   // ---- generic tests -----------------------------------------------------------------------

@@ -193,6 +193,12 @@ export class JinjaRuntime {
       slot.value = value;
       return '';
     };
+    // dbt macros that query the warehouse while rendering: this engine renders without one.
+    for (const name of ['run_query', 'statement', 'load_result']) {
+      g[name] = () => {
+        throw new InputError(`${name}() is not available: models render without a warehouse connection (parse and compile are pure); compute the value in SQL instead`);
+      };
+    }
     g.log = () => '';
     g.print = () => '';
     g.fromjson = (text: string, fallback?: unknown) => {
@@ -366,13 +372,20 @@ export function renderError(error: unknown, source: TemplateSource, phase: 'pars
   message = message.replace(/^(Template render error: )?\([^)]*\)\s*(\[Line \d+, Column \d+\])?\s*/s, '').trim();
   message = message.replace(/^(InputError|Error|TypeError|Template render error):\s*/, '').replace(/^(InputError|Error):\s*/, '');
   const call = /Unable to call `([^`]+)`, which is undefined or falsey/.exec(message);
-  if (call) message = `undefined macro '${call[1].replace(/\["([^"]+)"\]/g, '.$1')}'`;
+  if (call) {
+    const name = call[1].replace(/\["([^"]+)"\]/g, '.$1');
+    message = `undefined macro '${name}'${WAREHOUSE_MACROS.has(name) ? ' (it reads the warehouse while rendering, which this engine does not do; list the columns in SQL)' : ''}`;
+  }
   // The parser reports 1-based lines, the renderer 0-based ones.
-  const line = position ? source.firstLine + Number(position[1]) - (phase === 'parse' ? 1 : 0) : lastLineOf(source);
+  // nunjucks omits the position when its (0-based) line is 0; a parse error without one is at the end (unclosed block).
+  const line = position ? source.firstLine + Number(position[1]) - (phase === 'parse' ? 1 : 0) : phase === 'render' ? source.firstLine : lastLineOf(source);
   const where = `${source.file}:${line}`;
   if (error instanceof InputError && error.message.startsWith(`${source.file}:`)) return error;
   return new InputError(`${where}: ${message.split('\n')[0]}`);
 }
+
+/** dbt_utils macros that introspect the warehouse at render time. */
+const WAREHOUSE_MACROS = new Set(['dbt_utils.star', 'dbt_utils.get_column_values', 'dbt_utils.union_relations', 'dbt_utils.get_relations_by_pattern', 'dbt_utils.pivot', 'dbt_utils.unpivot', 'adapter.get_columns_in_relation']);
 
 function lastLineOf(source: TemplateSource): number {
   return source.firstLine + Math.max(0, source.text.replace(/\n+$/, '').split('\n').length - 1);
