@@ -1,8 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
 import { InputError } from '../../contract/errors.ts';
+import { resolveScenario, type Scenario } from '../../simulator/index.ts';
+import { isCalendarDate } from '../../simulator/scenario/schema.ts';
 import { writeAirflowDag, DAG_FILE_NAME, type DagSchedule } from '../../orchestrator/airflow/index.ts';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -17,7 +19,7 @@ interface AirflowFlags {
   enrich: 'none' | 'gemini';
   simCommand: string;
   workdir: string;
-  startDate: string;
+  startDate?: string;
 }
 
 export function registerAirflow(program: Command): void {
@@ -33,7 +35,7 @@ export function registerAirflow(program: Command): void {
     .addOption(new Option('--enrich <mode>', 'product catalog of the generate task').choices(['none', 'gemini']).default('none'))
     .option('--sim-command <cmd>', 'how workers call the CLI', 'npx --no-install sim')
     .option('--workdir <dir>', 'project folder on the workers (Composer maps gs://<bucket>/data/ to /home/airflow/gcs/data/)', '/home/airflow/gcs/data/ecom-sim')
-    .option('--start-date <YYYY-MM-DD>', 'the DAG\'s start_date', '2024-01-01')
+    .option('--start-date <YYYY-MM-DD>', 'the DAG\'s start_date (default: the scenario\'s start_date)')
     .addHelpText('after', `
 Examples:
   sim airflow --out dags/                       # manual trigger, built-in project
@@ -46,12 +48,17 @@ the Composer environment's service account.`)
     .action(async (flags: AirflowFlags) => {
       const seed = Number(flags.seed);
       if (!Number.isSafeInteger(seed) || seed < 0) throw new InputError(`--seed: "${flags.seed}" is not a non-negative integer`);
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(flags.startDate) || Number.isNaN(Date.parse(`${flags.startDate}T00:00:00Z`))) {
-        throw new InputError(`--start-date: "${flags.startDate}" is not a date in YYYY-MM-DD form`);
-      }
       if (!/^[A-Za-z0-9_.-]+$/.test(flags.dagId)) throw new InputError(`--dag-id: "${flags.dagId}" may only hold letters, digits, _ . -`);
       if (flags.simCommand.trim() === '') throw new InputError('--sim-command: must not be empty');
       const projectDir = flags.projectDir ?? defaultProjectDir();
+      // The scenario the workers will run (the same project, copied to --workdir) fixes the
+      // dates: a daily run lands as of its logical date, which must lie within the horizon.
+      const scenario = localScenario(projectDir, flags.scenario, seed);
+      const startDate = flags.startDate ?? scenario.start_date;
+      if (!isCalendarDate(startDate)) throw new InputError(`--start-date: "${startDate}" is not a date in YYYY-MM-DD form`);
+      if (flags.schedule === 'daily' && (startDate < scenario.start_date || startDate > scenario.end_date)) {
+        throw new InputError(`--start-date ${startDate} is outside the scenario's ${scenario.start_date}..${scenario.end_date}; a daily run lands as of its date, so it must lie within the horizon`);
+      }
       const { path, stages } = await writeAirflowDag(projectDir, flags.out, {
         dagId: flags.dagId,
         schedule: flags.schedule,
@@ -60,11 +67,20 @@ the Composer environment's service account.`)
         seed,
         scenarioFile: flags.scenario,
         enrichGemini: flags.enrich === 'gemini',
-        startDate: flags.startDate,
+        startDate,
+        ...(flags.schedule === 'daily' ? { endDate: scenario.end_date } : {}),
         generatorVersion: packageVersion(),
       });
       process.stdout.write(`wrote ${path}: generate_land >> ${stages.map((s) => s.id).join(' >> ')}\n`);
+      if (flags.schedule === 'daily') process.stdout.write(`daily runs land as of their logical date, from ${startDate} to the scenario's end_date ${scenario.end_date}\n`);
     });
+}
+
+/** The scenario file as the workers will read it: --scenario, else the project's scenario.yml, else defaults. */
+function localScenario(projectDir: string, file: string | undefined, seed: number): Scenario {
+  const local = file !== undefined ? (isAbsolute(file) ? file : join(projectDir, file)) : join(projectDir, 'scenario.yml');
+  if (file !== undefined && !existsSync(local)) throw new InputError(`--scenario ${file}: not found in the project (${local}); the workers read it relative to --workdir, from the same project`);
+  return resolveScenario({ file: existsSync(local) ? local : undefined, overrides: { seed }, env: {} });
 }
 
 /** The current folder when it is a model project, else the project shipped with ecom-sim. */

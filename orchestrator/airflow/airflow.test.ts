@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../bin/cli.ts';
+import { buildProgram, main } from '../../bin/cli.ts';
 import { selectNodes } from '../../warehouse/dag/select.ts';
 import { loadProject } from '../../warehouse/project/load.ts';
 import { projectLayers } from '../layers.ts';
@@ -255,13 +255,52 @@ describe('the built-in project', () => {
   });
 });
 
+describe('the commands in the DAG', () => {
+  it('exist in this CLI with these flags and values (the DAG calls nothing the CLI would reject)', async () => {
+    const repo = resolve(import.meta.dirname, '../..');
+    const { path } = await writeAirflowDag(repo, join(work, 'cli-check'), { ...baseOptions, schedule: 'daily', enrichGemini: true, scenarioFile: 'scenario.yml' });
+    const dag = loadDag(path, 'airflow2');
+    const program = buildProgram();
+    for (const [id, task] of Object.entries(dag.tasks)) {
+      const words = task.args.bash_command!.replace(/'/g, '').split(' ').slice(2); // drop "npx --no-install"
+      expect(words[0], id).toBe('sim');
+      const command = program.commands.find((c) => c.name() === words[1]);
+      expect(command, `${id}: sim ${words[1]}`).toBeDefined();
+      for (let i = 2; i < words.length; i++) {
+        if (!words[i]!.startsWith('--')) continue;
+        const option = command!.options.find((o) => o.long === words[i] || o.long === `--no-${words[i]!.slice(2)}` || (o.negate && o.long === words[i]));
+        expect(option, `${id}: sim ${words[1]} ${words[i]}`).toBeDefined();
+        const choices = (option as unknown as { argChoices?: string[] }).argChoices;
+        if (choices && option!.required) expect(choices, `${id}: ${words[i]} ${words[i + 1]}`).toContain(words[i + 1]);
+      }
+    }
+  });
+});
+
 describe('sim airflow', () => {
-  it('writes ecom_pipeline_dag.py into --out and names the layers', async () => {
+  it('writes ecom_pipeline_dag.py into --out; a daily DAG runs within the project scenario\'s horizon', async () => {
+    const project = writeProject(join(work, 'p4'));
+    writeFileSync(join(project, 'scenario.yml'), "start_date: '2026-01-01'\nend_date: '2027-06-30'\n");
     const out = join(work, 'cli-out');
-    const code = await main(['node', 'sim', 'airflow', '--project-dir', writeProject(join(work, 'p4')), '--out', out, '--schedule', 'daily']);
+    const code = await main(['node', 'sim', 'airflow', '--project-dir', project, '--out', out, '--schedule', 'daily']);
     expect(code).toBe(0);
     const dag = loadDag(join(out, DAG_FILE_NAME), 'airflow2');
     expect(dag.kwargs.schedule).toBe('@daily');
+    expect(dag.kwargs.start_date).toBe('2026-01-01T00:00:00+00:00');
+    expect(dag.kwargs.end_date).toBe('2027-06-30T00:00:00+00:00');
+  });
+
+  it('a manual DAG has no end date; a daily start outside the horizon is bad input', async () => {
+    const project = writeProject(join(work, 'p6'));
+    const out = join(work, 'cli-manual');
+    expect(await main(['node', 'sim', 'airflow', '--project-dir', project, '--out', out])).toBe(0);
+    const dag = loadDag(join(out, DAG_FILE_NAME), 'airflow2');
+    expect(dag.kwargs.start_date).toBe('2024-01-01T00:00:00+00:00');
+    expect(dag.kwargs).not.toHaveProperty('end_date');
+    const bad = join(work, 'cli-bad-start');
+    expect(await main(['node', 'sim', 'airflow', '--project-dir', project, '--out', bad, '--schedule', 'daily', '--start-date', '2030-01-01'])).toBe(2);
+    expect(await main(['node', 'sim', 'airflow', '--project-dir', project, '--out', bad, '--scenario', 'missing.yml'])).toBe(2);
+    expect(existsSync(bad)).toBe(false);
   });
 
   it('rejects an unknown schedule with exit 2', async () => {

@@ -30,6 +30,11 @@ export interface DagOptions {
   enrichGemini: boolean;
   /** `start_date` of the DAG (YYYY-MM-DD); with the daily schedule, runs start from here. */
   startDate: string;
+  /**
+   * `end_date` of the DAG: with the daily schedule, the scenario's end_date, since a run lands
+   * as of its logical date and a date past the horizon is not a valid as_of.
+   */
+  endDate?: string;
   /** The ecom-sim version that wrote the file, for the header. */
   generatorVersion: string;
 }
@@ -78,7 +83,10 @@ export function renderDag(options: DagOptions): string {
     : `{\n    **SIM_ENV,\n${generateEnv.map(([k, v]) => `    ${pyStr(k)}: ${pyStr(v)},`).join('\n')}\n}`;
   const stageBlocks = options.stages.map((stage) => renderStage(stage, sim, commands)).join('\n\n');
   const chain = ['generate_land', ...options.stages.map((s) => pyIdent(s.id, 'layer_'))].join(' >> ');
-  const [y, m, d] = options.startDate.split('-').map(Number);
+  const pyDate = (date: string) => {
+    const [y, m, d] = date.split('-').map(Number);
+    return `pendulum.datetime(${y}, ${m}, ${d}, tz="UTC")`;
+  };
 
   return `${renderHeader(options)}
 from __future__ import annotations
@@ -127,8 +135,8 @@ with DAG(
     dag_id=${pyStr(options.dagId)},
     description="ecom-sim: generate and land the shop, then build and test each layer in BigQuery",
     schedule=${options.schedule === 'daily' ? pyStr('@daily') : 'None'},
-    start_date=pendulum.datetime(${y}, ${m}, ${d}, tz="UTC"),
-    catchup=False,
+    start_date=${pyDate(options.startDate)},
+${options.endDate ? `    end_date=${pyDate(options.endDate)},\n` : ''}    catchup=False,
     max_active_runs=1,
     default_args=default_args,
     tags=["ecom-sim"],
