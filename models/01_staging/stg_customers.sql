@@ -1,3 +1,8 @@
+{{
+    config(materialized='table')
+}}
+-- A table, not a view like the rest of staging: a large entity read by several marts, the
+-- quarantine and a dozen tests; as a view each of them would redo the deduplication window.
 -- One row per customer: trimmed names, lower-cased emails, duplicates removed.
 -- Rows without a key are dropped (see stg_quarantine); a NULL or malformed email keeps the
 -- customer (their orders are real) but is exposed as NULL with is_email_valid = false.

@@ -1,3 +1,8 @@
+{{
+    config(materialized='table')
+}}
+-- A table, not a view like the rest of staging: a large entity read by several marts, the
+-- quarantine and a dozen tests; as a view each of them would redo the deduplication window.
 -- One row per valid order line. Lines with a NULL key, a quantity below 1, a negative unit
 -- price, an unknown product or an unknown (or dropped) order are removed here (and listed in
 -- stg_quarantine), so that no fault reaches the marts.

@@ -1,3 +1,8 @@
+{{
+    config(materialized='table')
+}}
+-- A table, not a view like the rest of staging: a large entity read by several marts, the
+-- quarantine and a dozen tests; as a view each of them would redo the deduplication window.
 -- One row per order, showing its latest known state. Duplicates keep the most recently updated
 -- row; orders without a key or of an unknown customer are dropped (see stg_quarantine).
 with source as (
