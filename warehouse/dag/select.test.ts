@@ -63,6 +63,8 @@ describe('selectNodes', () => {
     expect(selectNodes(project, { select: ['fct_orders'], indirectSelection: 'empty' })).toEqual(['model.mini.fct_orders']);
     expect(selectNodes(project, { select: ['test_name:unique'], resourceTypes: ['test'] }).map((id) => id.split('.')[2])).toEqual(['unique_fct_orders_order_id', 'unique_source_landing_orders_order_id']);
     expect(selectNodes(project, { select: ['test_type:unit'] })).toEqual(['unit_test.mini.fct_orders.fct_orders_converts_cents']);
+    // A column's tags go to that column's tests (as in dbt), not to the model.
+    expect(selectNodes(project, { select: ['tag:pii'] }).map((id) => id.split('.')[2])).toEqual(['relationships_fct_orders_0c6c6d9e6f30dfb9b653557ebf38e47c']);
   });
 
   it('returns nodes in dependency order; everything but sources by default', () => {

@@ -107,7 +107,7 @@ describe('loadProject on the mini project', () => {
     expect(accepted.testMetadata).toEqual({ name: 'accepted_values', namespace: undefined, kwargs: { values: ['north', 'south'], column_name: 'region', model: "{{ ref('fct_orders') }}" } });
     const rel = byName.get('relationships_fct_orders_0c6c6d9e6f30dfb9b653557ebf38e47c')!;
     expect(rel.dependsOn.nodes).toEqual(['model.mini.fct_orders', 'model.mini.dim_customers']);
-    expect(byName.get('positive_fct_orders_amount_dollars')!.location.line).toBe(29);
+    expect(byName.get('positive_fct_orders_amount_dollars')!.location.line).toBe(30);
     expect(byName.get('unique_source_landing_orders_order_id')!.attachedNode).toBe('source.mini.landing.orders');
     expect(byName.get('dbt_utils_expression_is_true_dim_customers_orders_1')!.testMetadata.namespace).toBe('dbt_utils');
   });

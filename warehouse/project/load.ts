@@ -47,7 +47,7 @@ const PROJECT_KEYS = [
 ];
 const PROPERTIES_KEYS = ['version', 'models', 'sources', 'seeds', 'snapshots', 'unit_tests', 'macros', 'exposures', 'metrics', 'semantic_models', 'saved_queries', 'groups', 'analyses'];
 const NODE_KEYS = ['name', 'description', 'columns', 'tests', 'data_tests', 'config', 'docs', 'meta', 'tags', 'access', 'group', 'constraints', 'latest_version', 'versions', 'deprecation_date', 'relation'];
-const COLUMN_KEYS = ['name', 'description', 'data_type', 'tests', 'data_tests', 'meta', 'tags', 'quote', 'constraints', 'policy_tags', 'granularity'];
+const COLUMN_KEYS = ['name', 'description', 'data_type', 'tests', 'data_tests', 'meta', 'tags', 'config', 'quote', 'constraints', 'policy_tags', 'granularity'];
 const SOURCE_KEYS = ['name', 'description', 'schema', 'database', 'loader', 'tables', 'tags', 'meta', 'freshness', 'loaded_at_field', 'config', 'quoting', 'overrides'];
 const SOURCE_TABLE_KEYS = ['name', 'description', 'identifier', 'columns', 'tests', 'data_tests', 'meta', 'tags', 'freshness', 'loaded_at_field', 'config', 'external', 'quoting', 'loader'];
 
@@ -649,12 +649,14 @@ class Loader {
   }
 
   private testsOf(yaml: YamlFile, entry: Record<string, unknown>, attachedId: string, targetName: string, fileKeyName: string, userTests: Set<string>, modelJinja: string): void {
-    const lists: Array<{ list: unknown; column?: string; owner: unknown }> = [];
-    lists.push({ list: entry.data_tests ?? entry.tests, owner: entry });
+    const lists: Array<{ list: unknown; column?: string; owner: unknown; tags: string[] }> = [];
+    lists.push({ list: entry.data_tests ?? entry.tests, owner: entry, tags: [] });
     for (const column of (entry.columns as Array<Record<string, unknown>>) ?? []) {
-      lists.push({ list: column.data_tests ?? column.tests, column: String(column.name), owner: column });
+      // As in dbt, a column's tags go to the tests of that column.
+      const columnConfig = isRecord(column.config) ? column.config : {};
+      lists.push({ list: column.data_tests ?? column.tests, column: String(column.name), owner: column, tags: [...asList(column.tags), ...asList(columnConfig.tags)] });
     }
-    for (const { list, column, owner } of lists) {
+    for (const { list, column, owner, tags } of lists) {
       if (list === undefined || list === null) continue;
       if (!Array.isArray(list)) throw new InputError(`${at(yaml, owner)}: data_tests must be a list`);
       for (const [index, item] of list.entries()) {
@@ -665,7 +667,7 @@ class Loader {
         const line = Number(where.slice(where.lastIndexOf(':') + 1));
         const uniqueId = `test.${this.config.name}.${name}.${createHash('md5').update(`${name}\u0000${yaml.file}\u0000${JSON.stringify(parsed.args)}`).digest('hex').slice(0, 10)}`;
         const folder = folderParts(this.resourceRelative(yaml.file, [...this.config.modelPaths, ...this.config.seedPaths, ...this.config.snapshotPaths]));
-        const raw = mergeLayers([...projectLayers(this.section('data_tests'), [this.config.name, ...folder, name]), parsed.config]);
+        const raw = mergeLayers([...projectLayers(this.section('data_tests'), [this.config.name, ...folder, name]), { tags }, parsed.config]);
         const kwargs: Record<string, unknown> = { ...parsed.args, model: modelJinja };
         if (parsed.columnName) kwargs.column_name = parsed.columnName;
         const node: GenericTestNode = {
