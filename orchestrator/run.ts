@@ -110,3 +110,11 @@ function oneLine(error: unknown): string {
 export function defaultTargetDir(): string {
   return path.resolve('target');
 }
+
+/**
+ * Generator threads when --workers is not given: one thread generates while the main thread
+ * loads into DuckDB. A worker costs about a second to start, so small worlds stay on one thread.
+ */
+export function defaultWorkers(scenario: Pick<Scenario, 'customers'>): number {
+  return scenario.customers >= 100_000 ? 1 : 0;
+}

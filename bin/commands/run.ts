@@ -7,7 +7,7 @@ import { InputError, TestFailureError } from '../../contract/errors.ts';
 import { projectLayers } from '../../orchestrator/layers.ts';
 import { createProgress, progressMode, type Progress } from '../../orchestrator/progress.ts';
 import type { RunReport } from '../../orchestrator/report.ts';
-import { defaultTargetDir, runPipeline, type BuildPlan } from '../../orchestrator/run.ts';
+import { defaultTargetDir, defaultWorkers, runPipeline, type BuildPlan } from '../../orchestrator/run.ts';
 import { formatSummary } from '../../orchestrator/summary.ts';
 import { checkWarehousePath } from '../../orchestrator/warehouse-path.ts';
 import { simulate, type Scenario } from '../../simulator/index.ts';
@@ -125,11 +125,6 @@ export function printReport(report: RunReport, flags: { json?: boolean }): void 
     process.stderr.write(`error: ${what}; later steps were skipped (fix it, then \`sim retry\`)\n`);
   }
   process.exitCode = report.exitCode;
-}
-
-/** A worker thread costs about a second to start; it pays off once generation takes longer. */
-function defaultWorkers(scenario: Scenario): number {
-  return scenario.customers >= 100_000 ? 1 : 0;
 }
 
 /** The first two lines of a node error (where, then what) as one line. */
