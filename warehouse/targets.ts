@@ -37,7 +37,7 @@ export async function openTarget(options: OpenTargetOptions): Promise<Engine> {
       return openDuckDB(options.warehouse);
     case 'bigquery': {
       const config = resolveBigQueryConfig(options.bigquery, bigqueryOptionsFromEnv(options.env), options.bigqueryConfig);
-      return BigQueryEngine.open({ config, runId: options.runId, ...options.testing });
+      return BigQueryEngine.open({ config, runId: options.runId, ...(options.testing ?? targetHooks.testing) });
     }
     default:
       throw new InputError(`--target '${options.target}' is not a warehouse (accepted: ${TARGETS.join(', ')})`);
@@ -74,11 +74,11 @@ export function prepareTarget(flags: TargetFlags, testing?: OpenTargetOptions['t
   if (flags.target === 'bigquery') resolveBigQueryConfig(bigquery, bigqueryOptionsFromEnv()); // validate now, open later
   return {
     name: flags.target as TargetName,
-    open: (options = {}) => openTarget({ target: flags.target, warehouse: flags.warehouse, bigquery, runId: options.runId, testing: testing ?? targetHooks.testing }),
+    open: (options = {}) => openTarget({ target: flags.target, warehouse: flags.warehouse, bigquery, runId: options.runId, testing }),
   };
 }
 
-/** Test seam for commands that open their target through `prepareTarget` (loopback endpoint, fake auth). */
+/** Test seam for CLI tests: every BigQuery target opened in this process talks to this loopback endpoint with this auth client. */
 export const targetHooks: { testing?: OpenTargetOptions['testing'] } = {};
 
 /** The `--target` option with every engine, for commands that add their own flags around it. */

@@ -4,7 +4,7 @@ import { InputError } from '../../contract/errors.ts';
 import { HISTORY_SCHEMA } from '../../orchestrator/history.ts';
 import { formatReconcile, reconcile } from '../../warehouse/bigquery/reconcile/reconcile.ts';
 import type { Engine } from '../../warehouse/engine.ts';
-import { addBigQueryOptions, bigqueryOptionsFromFlags, openTarget, targetHooks, type BigQueryFlags } from '../../warehouse/targets.ts';
+import { addBigQueryOptions, bigqueryOptionsFromFlags, openTarget, type BigQueryFlags } from '../../warehouse/targets.ts';
 
 interface ReconcileFlags extends BigQueryFlags {
   target: string;
@@ -40,7 +40,7 @@ Exit codes: 0 everything matches, 1 differences found, 2 bad input or credential
     }
     const bigquery = bigqueryOptionsFromFlags(flags);
     // The remote first: missing credentials fail before the local file is even opened.
-    const remote = await openTarget({ target: flags.target, warehouse: flags.warehouse, bigquery, testing: targetHooks.testing });
+    const remote = await openTarget({ target: flags.target, warehouse: flags.warehouse, bigquery });
     let local: Engine | undefined;
     try {
       local = await openTarget({ target: 'duckdb', warehouse: flags.warehouse });
