@@ -106,6 +106,22 @@ describe('the request', () => {
     expect(Object.keys(catalog.categories)).toEqual(categories.map((c) => c.name));
   });
 
+  it('uses GEMINI_API_KEY and the Gemini API even when GOOGLE_API_KEY or GOOGLE_GENAI_USE_VERTEXAI are set', async () => {
+    const saved = { key: process.env.GOOGLE_API_KEY, vertex: process.env.GOOGLE_GENAI_USE_VERTEXAI };
+    process.env.GOOGLE_API_KEY = 'another-key';
+    process.env.GOOGLE_GENAI_USE_VERTEXAI = 'true';
+    try {
+      await resolveCatalog(scenario(), options());
+    } finally {
+      for (const [name, value] of [['GOOGLE_API_KEY', saved.key], ['GOOGLE_GENAI_USE_VERTEXAI', saved.vertex]] as const) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
+    expect(fake.requests[0]!.headers['x-goog-api-key']).toBe('test-key');
+    expect(fake.requests[0]!.path).toBe('/v1beta/models/gemini-2.5-flash:generateContent');
+  });
+
   it('enrich none never calls Gemini and needs no key', async () => {
     const catalog = await resolveCatalog(scenario({ enrich: 'none' }), options({ env: {} }));
     expect(catalog.source).toBe('builtin');
