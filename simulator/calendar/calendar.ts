@@ -100,8 +100,15 @@ export class Calendar {
   /** Inverse of hourCdf: the time of day (fraction of 24 h) at which `f` of the day's demand has passed. */
   hourInv(f: number): number {
     const hc = this.hourCum;
-    let h = 0;
-    while (h < 23 && hc[h + 1] <= f) h++;
+    // the hour h with hc[h] <= f < hc[h + 1]: the last h with hc[h] <= f (hc[24] = 1 > f)
+    let lo = 0;
+    let hi = 23;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (hc[mid] <= f) lo = mid;
+      else hi = mid - 1;
+    }
+    const h = lo;
     const span = hc[h + 1] - hc[h];
     const within = span > 0 ? (f - hc[h]) / span : 0;
     return (h + Math.min(within, 0.999999)) / 24;

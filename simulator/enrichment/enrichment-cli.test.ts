@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runSim } from '../../test/cli/run-sim.ts';
 import { openDuckDB } from '../../warehouse/duckdb/index.ts';
 import { startFakeGemini, type FakeGemini } from './testing/fake-gemini.ts';
 import { fakeCategoryAnswer, validReply } from './testing/fake-vocabulary.ts';
@@ -11,7 +11,6 @@ import { fakeCategoryAnswer, validReply } from './testing/fake-vocabulary.ts';
  * `sim --enrich gemini` end to end, as a user runs it: the CLI in a child process, Gemini as a
  * loopback fake (GOOGLE_GEMINI_BASE_URL), a tiny scale, the whole pipeline into a DuckDB file.
  */
-const SIM = resolve(import.meta.dirname, '../../bin/sim.mjs');
 let fake: FakeGemini;
 let dir: string;
 
@@ -24,17 +23,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function sim(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(GEMINI_|GOOGLE_|SIM_)/.test(k)));
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [SIM, ...args], { cwd: dir, env: { ...clean, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code: code ?? -1, stdout, stderr }));
-  });
+function sim(args: string[], env: Record<string, string>) {
+  return runSim(args, { cwd: dir, env });
 }
 
 async function products(warehouse: string): Promise<Array<{ product_name: string; brand: string; subcategory: string; category: string; description: string | null }>> {

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
+import YAML from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { addScenarioOptions, scenarioFromOptions } from '../../bin/scenario-options.ts';
 import { InputError } from '../../contract/errors.ts';
@@ -48,6 +49,12 @@ describe('scenario precedence: defaults < file < environment < flags', () => {
     const s = resolveScenario({ env: { SIM_SCENARIO: json } });
     expect(s.seed).toBe(9);
     expect(s.faults.rate).toBe(0.02);
+  });
+
+  it('a printed scenario (YAML or JSON) read back as a file gives the same scenario', () => {
+    const custom = resolveScenario({ env: {}, overrides: { seed: 5, scale: 'medium', as_of: '2025-03-01', faults: 0.02, behaviour: { cancel_rate: 0.1 } } });
+    expect(resolveScenario({ env: {}, file: file('printed.yml', YAML.stringify(custom)) })).toEqual(custom);
+    expect(resolveScenario({ env: {}, file: file('printed.json', JSON.stringify(custom)) })).toEqual(custom);
   });
 
   it('a scale preset fills customers/products unless they are set at the same or a higher layer', () => {
