@@ -76,7 +76,7 @@ Exit codes: 0 ok (warnings included), 1 a data test failed, 2 a model/flag is wr
 }
 
 /** Shared by `sim build` and `sim test`: validate, load, open, run, write artifacts, print, exit code. */
-export async function runModelCommand(mode: BuildMode, flags: ModelFlags, extra?: (ctx: ModelCommandContext, run: RunResults, errors: unknown[]) => Promise<RunResults>): Promise<void> {
+export async function runModelCommand(mode: BuildMode, flags: ModelFlags): Promise<void> {
   const ctx = await openModelCommand(flags);
   const errors: unknown[] = [];
   let run: RunResults;
@@ -94,7 +94,6 @@ export async function runModelCommand(mode: BuildMode, flags: ModelFlags, extra?
         if (!flags.quiet && !flags.json) printEvent(event, ctx);
       },
     });
-    if (extra) run = await extra(ctx, run, errors);
   } finally {
     await ctx.engine.close();
   }
@@ -137,7 +136,7 @@ function printEvent(event: RunEvent, ctx: ModelCommandContext): void {
 
 function relationLabel(project: Project, target: TargetInfo, id: string): string {
   const node = project.nodes.get(id);
-  if (!node) return id;
+  if (!node) return project.unitTests.get(id)?.name ?? id;
   if (node.resourceType === 'test') return node.name;
   const relation = relationFor(node, target);
   return `${relation.schema}.${relation.identifier}`;

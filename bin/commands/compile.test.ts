@@ -72,6 +72,7 @@ describe('sim compile', () => {
     expect(manifest.parent_map['model.mini.stg_orders']).toEqual(['source.mini.landing.orders']);
     expect(manifest.child_map['model.mini.fct_orders']).toContain('model.mini.dim_customers');
     expect(manifest.macros['macro.mini.cents_to_dollars']).toMatchObject({ resource_type: 'macro', original_file_path: 'macros/money.sql' });
+    expect(manifest.docs['doc.mini.dim_customers']).toMatchObject({ resource_type: 'doc', block_contents: 'One row per customer who ordered.' });
     expect(manifest.unit_tests['unit_test.mini.fct_orders.fct_orders_converts_cents']).toMatchObject({ model: 'fct_orders', resource_type: 'unit_test' });
   });
 

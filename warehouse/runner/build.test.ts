@@ -9,7 +9,7 @@ import { runUnitTests } from '../testing/unit.ts';
 import { build, type BuildOptions, type RunEvent } from './build.ts';
 import { isInputFailure } from './errors.ts';
 import { exitCodeOfRun } from './report.ts';
-import { MINI_RAW_SQL, writeMiniProject } from './test-project.ts';
+import { addFailingUnitTest, MINI_RAW_SQL, writeMiniProject } from './test-project.ts';
 
 const target: TargetInfo = { name: 'test', type: 'duckdb', schema: 'main' };
 let dir: string;
@@ -87,7 +87,11 @@ describe('build', () => {
     expect(fct.status).toBe('error');
     expect(fct.message).toMatch(/^Database Error in model fct_orders \(models\/marts\/fct_orders\.sql:4\)\n {2}Binder Error: Referenced column "no_such_column" not found/);
     expect(statusOf(results).customer_totals).toBe('skipped');
-    expect(results.results.find((r) => r.unique_id === 'model.mini.customer_totals')!.message).toBe('skipped: upstream model fct_orders errored');
+    // customer_totals' unit test cannot type its input either (the upstream SQL is broken): it errors first and stops the model
+    expect(results.results.find((r) => r.unique_id === 'model.mini.customer_totals')!.message).toBe('skipped: unit test totals_sum_per_customer errored');
+    expect(results.results.find((r) => r.unique_id.startsWith('unit_test.'))!.message).toMatch(/no_such_column/);
+    const withoutUnit = await build(engine, project, { target, unitTests: false });
+    expect(withoutUnit.results.find((r) => r.unique_id === 'model.mini.customer_totals')!.message).toBe('skipped: upstream model fct_orders errored');
     expect(await engine.query('select count(*) as n from marts.fct_orders')).toEqual([{ n: 3 }]);
     expect(exitCodeOfRun(results, errors, isInputFailure)).toBe(2);
   });
@@ -133,6 +137,18 @@ describe('build', () => {
     expect(status('test.mini.unique_fct_orders_order_id')).toBe('fail');
   });
 
+  it('a failing unit test stops its model and everything downstream (dbt build runs unit tests first)', async () => {
+    addFailingUnitTest(dir);
+    project = await loadProject(dir);
+    const results = await run();
+    expect(results.results[0]).toMatchObject({ unique_id: 'unit_test.mini.customer_totals.totals_sum_per_customer', status: 'pass' });
+    expect(results.results.find((r) => r.unique_id.endsWith('totals_wrong_on_purpose'))).toMatchObject({ status: 'fail', failures: 1 });
+    expect(results.results.find((r) => r.unique_id === 'model.mini.customer_totals')).toMatchObject({ status: 'skipped', message: 'skipped: unit test totals_wrong_on_purpose failed' });
+    expect(statusOf(results).fct_orders).toBe('success');
+    expect(exitCodeOfRun(results, [], isInputFailure)).toBe(1);
+    expect((await run({ mode: 'run' })).results.some((r) => r.unique_id.startsWith('unit_test.'))).toBe(false);
+  });
+
   it('vars: --vars override the project', async () => {
     await run({ vars: { min_amount: 2 }, mode: 'run' });
     expect(await engine.query('select count(*) as n from marts.fct_orders')).toEqual([{ n: 2 }]);
@@ -141,6 +157,8 @@ describe('build', () => {
 
 describe('unit tests', () => {
   it('pass, and fail with a readable diff', async () => {
+    addFailingUnitTest(dir);
+    project = await loadProject(dir);
     const memory = await openDuckDB(':memory:');
     try {
       const results = await runUnitTests(memory, project, [...project.unitTests.keys()], { vars: project.config.vars, target });

@@ -8,6 +8,7 @@ import { batchKey, runNode, runTestBatch, type NodeOutcome, type NodeRunContext,
 import type { GenericTestNode } from '../project/types.ts';
 import { downstreamOf, planBuild, type Plan } from './plan.ts';
 import { readScenarioVars } from './scenario.ts';
+import { runUnitTestPhase } from './unit-phase.ts';
 
 /**
  * The build API (`sim build`, `sim test`, and the pipeline's build step): selects nodes, plans
@@ -36,6 +37,8 @@ export interface BuildOptions {
    * then computed once, not once per test. Counts and verdicts are the same either way.
    */
   batchTests?: boolean;
+  /** Run the selected models' unit tests first (modes build and test; default true). */
+  unitTests?: boolean;
   /** Where landing._sim_meta lives (default: the landing schema). */
   landingSchema?: string;
   onEvent?: (event: RunEvent) => void;
@@ -62,7 +65,10 @@ export async function build(engine: Engine, project: Project, options: BuildOpti
     (id) => isExecuted(project.nodes.get(id)),
   );
   const plan = planBuild(project, selected);
-  options.onEvent?.({ type: 'plan', nodes: plan.order.map((id) => describe(project.nodes.get(id)!)), vars });
+  const unitIds = mode === 'run' || options.unitTests === false ? [] : selectNodes(project, { select: options.select, exclude: options.exclude, resourceTypes: ['unit_test'] });
+  options.onEvent?.({ type: 'plan', nodes: [...unitIds.map((id) => ({ uniqueId: id, name: project.unitTests.get(id)!.name, resourceType: 'unit_test' })), ...plan.order.map((id) => describe(project.nodes.get(id)!))], vars });
+  const total = unitIds.length + plan.order.length;
+  const unit = await runUnitTestPhase(project, unitIds, vars, options.target, total, options.onEvent);
 
   const schemas = new Map<string, Promise<void>>();
   const ctx: NodeRunContext = {
@@ -73,9 +79,9 @@ export async function build(engine: Engine, project: Project, options: BuildOpti
     fullRefresh: options.fullRefresh === true,
     ensureSchema: (schema) => schemas.get(schema) ?? (schemas.set(schema, engine.ensureSchema(schema)), schemas.get(schema)!),
   };
-  const results = await schedule(ctx, plan, Math.max(1, Math.trunc(options.threads ?? 1)), options);
+  const results = await schedule(ctx, plan, Math.max(1, Math.trunc(options.threads ?? 1)), options, { before: unitIds.length, total, blocked: unit.blocked });
   const args = { which: mode, select: options.select ?? [], exclude: options.exclude ?? [], threads: options.threads ?? 1, full_refresh: ctx.fullRefresh, vars: options.vars ?? {}, target: options.target.name };
-  return runResults(results, (performance.now() - started) / 1000, args, randomUUID());
+  return runResults([...unit.results, ...results], (performance.now() - started) / 1000, args, randomUUID());
 }
 
 /** Ephemeral models are inlined into their children, never run (as in dbt). */
@@ -87,16 +93,28 @@ function describe(node: ExecutableNode) {
   return { uniqueId: node.uniqueId, name: node.name, resourceType: node.resourceType };
 }
 
-async function schedule(ctx: NodeRunContext, plan: Plan, threads: number, options: BuildOptions): Promise<NodeResult[]> {
-  const total = plan.order.length;
+/** What ran before the DAG (the unit tests): how many, the run's total, and the models they stop. */
+interface Prelude {
+  before: number;
+  total: number;
+  blocked: Map<string, string>;
+}
+
+async function schedule(ctx: NodeRunContext, plan: Plan, threads: number, options: BuildOptions, prelude: Prelude): Promise<NodeResult[]> {
+  const total = prelude.total;
   const results = new Map<string, NodeResult>();
   /** Why a node cannot run: the first upstream failure, as the user should read it. */
   const blockedBy = new Map<string, string>();
+  for (const [model, cause] of prelude.blocked) {
+    if (!plan.waitsFor.has(model)) continue;
+    blockedBy.set(model, cause);
+    for (const down of downstreamOf(plan, model)) if (!blockedBy.has(down)) blockedBy.set(down, `upstream ${cause}`);
+  }
   const pending = [...plan.order];
   const running = new Map<string, Promise<void>>();
   const freeThreads = Array.from({ length: threads }, (_, i) => threads - i);
   /** dbt numbers nodes in the order they start ("3 of 41"); the finish line repeats the number. */
-  let started = 0;
+  let started = prelude.before;
   const indexOf = new Map<string, number>();
 
   const finish = (id: string, result: NodeResult, error?: unknown) => {
@@ -106,7 +124,7 @@ async function schedule(ctx: NodeRunContext, plan: Plan, threads: number, option
     options.onEvent?.({ type: 'node-finish', ...describe(node), index: indexOf.get(id)!, total, result, error });
     if (result.status === 'error' || result.status === 'fail') {
       const cause = result.status === 'fail' ? `test ${node.name} failed` : `${node.resourceType} ${node.name} errored`;
-      for (const down of downstreamOf(plan, id)) if (!blockedBy.has(down)) blockedBy.set(down, cause);
+      for (const down of downstreamOf(plan, id)) if (!blockedBy.has(down)) blockedBy.set(down, `upstream ${cause}`);
     }
   };
 
@@ -117,7 +135,7 @@ async function schedule(ctx: NodeRunContext, plan: Plan, threads: number, option
       const blocked = blockedBy.get(id);
       if (blocked && isReady(id)) {
         pending.splice(i, 1);
-        finish(id, skippedResult(id, `skipped: upstream ${blocked}`));
+        finish(id, skippedResult(id, `skipped: ${blocked}`));
         continue;
       }
       if (!isReady(id)) {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../bin/cli.ts';
 import { openDuckDB } from '../duckdb/index.ts';
-import { MINI_RAW_SQL, writeMiniProject } from './test-project.ts';
+import { addFailingUnitTest, MINI_RAW_SQL, writeMiniProject } from './test-project.ts';
 
 /** `sim build` / `sim test` / `sim show` through the CLI: exit codes, messages, artifacts. */
 let dir: string;
@@ -86,11 +86,13 @@ describe('sim build', () => {
 describe('sim test', () => {
   it('runs data tests and unit tests; a failing unit test prints its diff and exits 1', async () => {
     await sim('build', '--no-tests');
+    expect(await sim('test')).toBe(0);
+    addFailingUnitTest(dir);
     expect(await sim('test')).toBe(1);
     expect(err).toMatch(/PASS unit_test totals_sum_per_customer/);
-    expect(err).toMatch(/FAIL unit_test totals_wrong_on_purpose/);
+    expect(err).toMatch(/FAIL 1 unit_test totals_wrong_on_purpose/);
     expect(out).toContain('- | 8           | 5      | NULL  |');
-    expect(await sim('test', '--select', 'fct_orders')).toBe(0);
+    expect(await sim('test', '--select', 'fct_orders')).toBe(0); // customer_totals' unit tests are not selected
   });
 });
 

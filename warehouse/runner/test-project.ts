@@ -39,6 +39,13 @@ unit_tests:
       rows:
         - {customer_id: 7, orders: 2, total: 3.75}
         - {customer_id: 8, orders: 1, total: null}
+`,
+  'tests/assert_amount_not_huge.sql': `select * from {{ ref('fct_orders') }} where amount > 1000\n`,
+};
+
+/** A unit test that fails (its expected count is wrong), added by the tests that need one. */
+export const FAILING_UNIT_TEST = `version: 2
+unit_tests:
   - name: totals_wrong_on_purpose
     model: customer_totals
     given:
@@ -52,9 +59,11 @@ unit_tests:
       rows:
         - {customer_id: 7, orders: 1, total: 2.50}
         - {customer_id: 8, orders: 5, total: null}
-`,
-  'tests/assert_amount_not_huge.sql': `select * from {{ ref('fct_orders') }} where amount > 1000\n`,
-};
+`;
+
+export function addFailingUnitTest(dir: string): void {
+  fs.writeFileSync(path.join(dir, 'models/marts/unit_failing.yml'), FAILING_UNIT_TEST);
+}
 
 /** Writes the mini project into a new temp folder and returns its path. */
 export function writeMiniProject(): string {

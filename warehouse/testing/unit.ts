@@ -233,7 +233,12 @@ class ShellBuilder {
       await materializeSnapshot(log, target, compiled.sql, snapshotSettings(node.config as unknown as Record<string, unknown>, node.originalFilePath), { vars: { ...this.project.config.vars, ...this.ctx.vars } });
     } else if (node.resourceType === 'model' && node.config.materialized !== 'ephemeral') {
       const compiled = compileNode(this.project, id, { ...this.ctx, isIncremental: false });
-      await this.engine.execute(createView(this.engine.dialect, target, compiled.sql));
+      try {
+        await this.engine.execute(createView(this.engine.dialect, target, compiled.sql));
+      } catch (error) {
+        // The upstream's column types come from its SQL: when that SQL is broken, say so first.
+        throw new InputError(`upstream model ${node.name} (${node.originalFilePath}) does not compile, so its columns cannot be typed: ${(error as Error).message.split('\n')[0]}`);
+      }
     }
     return relation;
   }
