@@ -69,7 +69,9 @@ export function buildManifest(project: Project, options: ManifestOptions): Recor
     nodes,
     sources,
     macros,
-    docs: {},
+    docs: Object.fromEntries(
+      [...project.docs.values()].map((d) => [d.uniqueId, { name: d.name, resource_type: 'doc', package_name: d.packageName, path: d.path, original_file_path: d.originalFilePath, unique_id: d.uniqueId, block_contents: d.blockContents }]),
+    ),
     exposures: {},
     metrics: {},
     groups: {},

@@ -112,6 +112,12 @@ describe('loadProject on the mini project', () => {
     expect(byName.get('dbt_utils_expression_is_true_dim_customers_orders_1')!.testMetadata.namespace).toBe('dbt_utils');
   });
 
+  it('substitutes {% docs %} blocks into descriptions', async () => {
+    const project = await loadProject(MINI);
+    expect(project.nodes.get('model.mini.dim_customers')!.description).toBe('One row per customer who ordered.');
+    expect(project.docs.get('doc.mini.dim_customers')).toMatchObject({ name: 'dim_customers', originalFilePath: 'models/docs.md' });
+  });
+
   it('parses unit tests: dict rows, CSV rows with empty cells as NULL, fixture files', async () => {
     const project = await loadProject(MINI);
     const unit = project.unitTests.get('unit_test.mini.fct_orders.fct_orders_converts_cents')!;
@@ -224,6 +230,11 @@ describe('loadProject errors name the file and line', () => {
     expect(await loadError({ 'models/marts/dim_customers.sql': "{{ config(materialised='table') }}\nselect 1 as x\n" })).toBe(
       "models/marts/dim_customers.sql:1: unknown config 'materialised' (did you mean 'materialized'?)",
     );
+  });
+
+  it('an unknown docs block', async () => {
+    const message = await loadError({ 'models/docs.md': '{% docs other %}x{% enddocs %}\n' });
+    expect(message).toBe("models/marts/schema.yml:32: doc('dim_customers') names no {% docs %} block (known: other)");
   });
 
   it('a missing dbt_project.yml', async () => {

@@ -14,7 +14,7 @@ import { Relation } from '../render/relation.ts';
 import { checkConfigKey, KNOWN_CONFIG_KEYS, mergeLayers, modelConfig, projectLayers, seedConfig, snapshotConfig, testConfig, type ConfigLayer } from './config.ts';
 import { genericTestName, parseTestEntry } from './generic-tests.ts';
 import type {
-  ColumnDef, ExecutableNode, GenericTestNode, MacroDef, ModelNode, Project, ProjectConfigFile, RefCall, SeedNode,
+  ColumnDef, DocBlock, ExecutableNode, GenericTestNode, MacroDef, ModelNode, Project, ProjectConfigFile, RefCall, SeedNode,
   SingularTestNode, SnapshotNode, SourceTable,
 } from './types.ts';
 import { parseUnitTests } from './unit-tests.ts';
@@ -70,6 +70,7 @@ class Loader {
   private readonly nodes = new Map<string, ExecutableNode>();
   private readonly sources = new Map<string, SourceTable>();
   private readonly macros = new Map<string, MacroDef>();
+  private readonly docs = new Map<string, DocBlock>();
   private readonly refIndex = new Map<string, string>();
   private config!: ProjectConfigFile;
   private projectYaml!: YamlFile;
@@ -83,6 +84,7 @@ class Loader {
   load(): Project {
     this.readProjectFile();
     this.readMacros();
+    this.readDocs();
     const yamls = this.readPropertiesFiles();
     this.readSources(yamls);
     this.readModels();
@@ -103,6 +105,7 @@ class Loader {
       sources: this.sources,
       unitTests: new Map(),
       macros: this.macros,
+      docs: this.docs,
       parentMap: new Map(),
       childMap: new Map(),
       refIndex: this.refIndex,
@@ -221,6 +224,41 @@ class Loader {
     }
   }
 
+  // ---- docs blocks -------------------------------------------------------------------------
+
+  /** `{% docs name %}...{% enddocs %}` in .md files under the model paths (and docs-paths). */
+  private readDocs(): void {
+    const value = this.projectYaml.value as Record<string, unknown>;
+    const docsPaths = Array.isArray(value['docs-paths']) ? (value['docs-paths'] as unknown[]).map(String) : this.config.modelPaths;
+    const blockRe = /\{%-?\s*docs\s+([A-Za-z_][A-Za-z0-9_]*)\s*-?%\}([\s\S]*?)\{%-?\s*enddocs\s*-?%\}/g;
+    for (const abs of this.walk(this.abs(docsPaths), ['.md'])) {
+      const file = this.rel(abs);
+      const text = this.read(abs);
+      for (const match of text.matchAll(blockRe)) {
+        const line = 1 + (text.slice(0, match.index).match(/\n/g)?.length ?? 0);
+        const uniqueId = `doc.${this.config.name}.${match[1]}`;
+        const existing = this.docs.get(uniqueId);
+        if (existing) throw new InputError(`${file}:${line}: docs block '${match[1]}' is already defined in ${existing.originalFilePath}`);
+        this.docs.set(uniqueId, { uniqueId, name: match[1], packageName: this.config.name, originalFilePath: file, path: this.resourceRelative(file, docsPaths), blockContents: match[2].trim() });
+      }
+    }
+  }
+
+  /** A description, with `{{ doc('name') }}` replaced by its docs block. */
+  private describe(value: unknown, yaml: YamlFile, owner: unknown): string {
+    const text = String(value ?? '').trim();
+    if (!text.includes('{{')) return text;
+    const line = yaml.keyLine(owner, 'description') ?? yaml.lineOf(owner) ?? 1;
+    return text.replace(/\{\{\s*doc\(\s*['"]([^'"]+)['"]\s*\)\s*\}\}/g, (_whole, name: string) => {
+      const doc = this.docs.get(`doc.${this.config.name}.${name}`);
+      if (!doc) {
+        const known = [...this.docs.values()].map((d) => d.name);
+        throw new InputError(`${yaml.file}:${line}: doc('${name}') names no {% docs %} block${known.length ? ` (known: ${known.join(', ')})` : ' (none in the .md files of the model paths)'}`);
+      }
+      return doc.blockContents;
+    });
+  }
+
   // ---- properties YAML ---------------------------------------------------------------------
 
   private readPropertiesFiles(): YamlFile[] {
@@ -261,7 +299,7 @@ class Loader {
       checkKeys(yaml, column, COLUMN_KEYS, `column '${column.name}'`);
       columns[column.name] = {
         name: column.name,
-        description: String(column.description ?? '').trim(),
+        description: this.describe(column.description, yaml, column),
         data_type: column.data_type === undefined ? undefined : String(column.data_type),
         tags: Array.isArray(column.tags) ? column.tags.map(String) : [],
         meta: isRecord(column.meta) ? column.meta : {},
@@ -293,8 +331,8 @@ class Loader {
           identifier: String(table.identifier ?? table.name),
           schema: String(source.schema ?? source.name),
           database: source.database === undefined ? undefined : String(source.database),
-          description: String(table.description ?? '').trim(),
-          sourceDescription: String(source.description ?? '').trim(),
+          description: this.describe(table.description, yaml, table),
+          sourceDescription: this.describe(source.description, yaml, source),
           columns: this.columns(yaml, table.columns, at(yaml, table)),
           tags,
           meta: { ...(isRecord(source.meta) ? source.meta : {}), ...(isRecord(table.meta) ? table.meta : {}) },
@@ -460,7 +498,7 @@ class Loader {
           throw new InputError(`${at(yaml, entry)}: ${type} '${entry.name}' is already documented at ${at(first.yaml, first.entry)}`);
         }
         this.patches.set(id, item);
-        node.description = String(entry.description ?? '').trim();
+        node.description = this.describe(entry.description, yaml, entry);
         node.columns = this.columns(yaml, entry.columns, at(yaml, entry));
         node.patchPath = yaml.file;
         const layer: ConfigLayer = isRecord(entry.config) ? { ...entry.config } : {};

@@ -276,6 +276,17 @@ export interface MacroDef {
   description: string;
 }
 
+/** A `{% docs name %}...{% enddocs %}` block from a .md file; `{{ doc('name') }}` in a description is replaced by it. */
+export interface DocBlock {
+  /** `doc.ecom_sim.order_status` */
+  uniqueId: string;
+  name: string;
+  packageName: string;
+  originalFilePath: string;
+  path: string;
+  blockContents: string;
+}
+
 /** Nodes the DAG orders and the runner executes (sources are leaves, not executed). */
 export type ExecutableNode = ModelNode | SeedNode | SnapshotNode | TestNode;
 export type GraphNode = ExecutableNode | UnitTestNode | SourceTable;
@@ -304,6 +315,8 @@ export interface Project {
   sources: Map<string, SourceTable>;
   unitTests: Map<string, UnitTestNode>;
   macros: Map<string, MacroDef>;
+  /** Docs blocks by unique id (descriptions already have them substituted). */
+  docs: Map<string, DocBlock>;
   /** Parents and children of every node/source/unit test by unique id (dbt's parent_map/child_map). */
   parentMap: Map<string, string[]>;
   childMap: Map<string, string[]>;
