@@ -38,8 +38,9 @@ export async function resolveCredentials(options: {
   let authClient: AuthClient;
   try {
     authClient = await auth.getClient();
-  } catch (error) {
-    throw new InputError(`BigQuery credentials not found (${firstLine(error)}): ${HOW_TO}`);
+  } catch {
+    // google-auth-library's own message only links to a docs page; ours says what to set.
+    throw new InputError(`BigQuery credentials not found: ${HOW_TO}`);
   }
   try {
     // Exchanging for an access token proves the key is valid and not revoked.

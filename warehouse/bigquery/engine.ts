@@ -157,8 +157,8 @@ export class BigQueryEngine implements Engine {
 
   async openLanding(schema: string, tables: readonly TableContract[]): Promise<LandingWriter> {
     const datasetId = this.datasetId(schema);
-    if (this.config.dryRun) return new DryRunLandingWriter(datasetId, this.report);
     await this.ensureSchema(schema);
+    if (this.config.dryRun) return new DryRunLandingWriter(datasetId, this.report);
     try {
       return await BigQueryLandingWriter.open(
         {

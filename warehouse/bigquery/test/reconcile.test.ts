@@ -179,7 +179,7 @@ describe('BigQuery credentials', () => {
       const { code, stderr } = await cli(['reconcile', '--target', 'bigquery', '--warehouse', warehouse, '--bq-project', 'test-project']);
       expect(code).toBe(2);
       expect(stderr.split('\n').filter(Boolean)).toHaveLength(1);
-      expect(stderr).toMatch(/^error: BigQuery credentials not found \(.*\): set GOOGLE_APPLICATION_CREDENTIALS to a service-account key file, or run `gcloud auth application-default login`/);
+      expect(stderr).toMatch(/^error: BigQuery credentials not found: set GOOGLE_APPLICATION_CREDENTIALS to a service-account key file, or run `gcloud auth application-default login`/);
     } finally {
       process.env.HOME = home;
       delete process.env.CLOUDSDK_CONFIG;
