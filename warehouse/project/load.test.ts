@@ -112,6 +112,20 @@ describe('loadProject on the mini project', () => {
     expect(byName.get('dbt_utils_expression_is_true_dim_customers_orders_1')!.testMetadata.namespace).toBe('dbt_utils');
   });
 
+  it('reads dbt 1.9 YAML snapshots and seed column_types', async () => {
+    const project = await loadProject(
+      variant({
+        'snapshots/schema.yml': "version: 2\nsnapshots:\n  - name: snap_customers\n    relation: source('landing', 'customers')\n    config:\n      unique_key: customer_id\n      strategy: check\n      check_cols: all\n      hard_deletes: invalidate\n",
+        'seeds/schema.yml': 'version: 2\nseeds:\n  - name: regions\n    config:\n      column_types: {country: varchar, region: varchar}\n',
+      }),
+    );
+    const snap = project.nodes.get('snapshot.mini.snap_customers') as SnapshotNode;
+    expect(snap.rawCode).toBe("select * from {{ source('landing', 'customers') }}");
+    expect(snap.config).toMatchObject({ strategy: 'check', check_cols: 'all', hard_deletes: 'invalidate', schema: 'snapshots' });
+    expect(snap.dependsOn.nodes).toEqual(['source.mini.landing.customers']);
+    expect(project.nodes.get('seed.mini.regions')!.config).toMatchObject({ column_types: { country: 'varchar', region: 'varchar' }, schema: 'seeds' });
+  });
+
   it('substitutes {% docs %} blocks into descriptions', async () => {
     const project = await loadProject(MINI);
     expect(project.nodes.get('model.mini.dim_customers')!.description).toBe('One row per customer who ordered.');
