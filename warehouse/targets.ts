@@ -131,5 +131,5 @@ export function checkTargetFlags(target: string, flags: BigQueryFlags): void {
   const given = Object.entries({ '--bq-project': flags.bqProject, '--bq-location': flags.bqLocation, '--dataset-prefix': flags.datasetPrefix, '--bq-dataset': flags.bqDataset, '--maximum-bytes-billed': flags.maximumBytesBilled, '--bq-label': flags.bqLabel, '--dry-run': flags.dryRun })
     .filter(([, v]) => v !== undefined && v !== false)
     .map(([k]) => k);
-  if (given.length) throw new InputError(`${given.join(', ')} only apply to --target bigquery (the target is ${target})`);
+  if (given.length) throw new InputError(`${given.join(', ')} ${given.length > 1 ? 'apply' : 'applies'} only to --target bigquery (the target is ${target})`);
 }

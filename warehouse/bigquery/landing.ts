@@ -41,6 +41,8 @@ export class BigQueryLandingWriter implements LandingWriter {
   /** Per table: the chain of its load jobs, in chunk order. */
   private readonly chains = new Map<string, Promise<void>>();
   private readonly rows = new Map<string, number>();
+  /** Per table: chunk files handed over and not yet loaded. */
+  private readonly pending = new Map<string, number>();
   private failure: unknown;
   private done = false;
   /** Random per landing: load job ids are unique per landing, stable across retries of one upload. */
@@ -71,8 +73,9 @@ export class BigQueryLandingWriter implements LandingWriter {
     if (!chunker) throw new EngineError(`table ${batch.table.name} is not part of this landing (${this.tables.map((t) => t.name).join(', ')})`);
     chunker.write(batch);
     this.rows.set(batch.table.name, (this.rows.get(batch.table.name) ?? 0) + batch.rowCount);
-    // Back-pressure: never run more than one upload ahead of the generator per table.
-    await this.chains.get(batch.table.name);
+    // Back-pressure: generation continues while one chunk per table uploads; a second finished
+    // chunk waits for the first, so at most two chunk files per table sit on disk.
+    if ((this.pending.get(batch.table.name) ?? 0) > 1) await this.chains.get(batch.table.name);
     if (this.failure) throw this.failure;
   }
 
@@ -119,6 +122,7 @@ export class BigQueryLandingWriter implements LandingWriter {
 
   private enqueue(chunk: NdjsonChunk): void {
     const table = chunk.table;
+    this.pending.set(table.name, (this.pending.get(table.name) ?? 0) + 1);
     const previous = this.chains.get(table.name) ?? Promise.resolve();
     const next = previous.then(async () => {
       if (this.failure || this.done) return;
@@ -145,8 +149,11 @@ export class BigQueryLandingWriter implements LandingWriter {
         this.failure ??= error;
       } finally {
         fs.rmSync(chunk.file, { force: true });
+        this.pending.set(table.name, (this.pending.get(table.name) ?? 1) - 1);
       }
     });
+    // A failure is kept in `this.failure` and rethrown by append/commit, never left unhandled.
+    next.catch(() => undefined);
     this.chains.set(table.name, next);
   }
 
