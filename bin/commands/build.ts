@@ -1,12 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
-import { parse as parseYaml } from 'yaml';
 import { InputError, TestFailureError } from '../../contract/errors.ts';
 import { writeRunResults, type RunResults } from '../../warehouse/artifacts/run-results.ts';
 import type { Engine } from '../../warehouse/engine.ts';
 import { loadProject } from '../../warehouse/project/load.ts';
+import { parseVarsFlag, resolveProjectDir } from '../../warehouse/project/locate.ts';
 import type { Project, TargetInfo } from '../../warehouse/project/types.ts';
 import { relationFor } from '../../warehouse/render/compile.ts';
 import { build, type BuildMode, type RunEvent } from '../../warehouse/runner/build.ts';
@@ -20,7 +19,6 @@ import { addBigQueryOptions, prepareTarget, targetOption, type BigQueryFlags } f
  * `sim show` share (one place, so the three commands read the same flags the same way).
  */
 
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export interface ModelFlags extends BigQueryFlags {
   select?: string[];
   exclude?: string[];
@@ -114,10 +112,9 @@ export interface ModelCommandContext {
 
 /** Everything that can be wrong in the input is checked here, before the warehouse is opened. */
 export async function openModelCommand(flags: ModelFlags): Promise<ModelCommandContext> {
-  const vars = parseVars(flags.vars);
+  const vars = parseVarsFlag(flags.vars);
   const prepared = prepareTarget(flags);
-  const projectDir = flags.projectDir ? path.resolve(flags.projectDir) : defaultProjectDir();
-  if (!fs.existsSync(path.join(projectDir, 'dbt_project.yml'))) throw new InputError(`--project-dir ${flags.projectDir}: no dbt_project.yml there`);
+  const projectDir = resolveProjectDir(flags.projectDir);
   const project = await loadProject(projectDir, { vars });
   if (prepared.name === 'duckdb' && flags.warehouse !== ':memory:' && !fs.existsSync(flags.warehouse)) {
     throw new InputError(`--warehouse ${flags.warehouse} does not exist; land a scenario first (sim run --seed 42) or pass the file that holds one`);
@@ -140,22 +137,6 @@ function relationLabel(project: Project, target: TargetInfo, id: string): string
   if (node.resourceType === 'test') return node.name;
   const relation = relationFor(node, target);
   return `${relation.schema}.${relation.identifier}`;
-}
-
-export function parseVars(text: string | undefined): Record<string, unknown> | undefined {
-  if (text === undefined) return undefined;
-  let value: unknown;
-  try {
-    value = parseYaml(text);
-  } catch (error) {
-    throw new InputError(`--vars: not valid YAML or JSON (${(error as Error).message.split('\n')[0]})`);
-  }
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new InputError(`--vars: expected a mapping like '{as_of: 2024-06-30}', got ${JSON.stringify(text)}`);
-  return value as Record<string, unknown>;
-}
-
-function defaultProjectDir(): string {
-  return fs.existsSync(path.join(process.cwd(), 'dbt_project.yml')) ? process.cwd() : REPO_ROOT;
 }
 
 function intIn(flag: string, min: number, max: number) {
