@@ -18,6 +18,65 @@ import type { SourceLocation } from '../project/types.ts';
 
 nunjucks.installJinjaCompat();
 allowTrailingCommaInCalls();
+addPythonStringMethods();
+
+/** Python's str methods as dbt's Jinja has them (`name.upper()`, `s.replace(a, b)` replacing all). */
+const STRING_MEMBERS: Record<string, (this: string, ...args: any[]) => unknown> = {
+  upper() { return this.toUpperCase(); },
+  lower() { return this.toLowerCase(); },
+  strip(chars?: string) { return stripChars(this, chars, true, true); },
+  lstrip(chars?: string) { return stripChars(this, chars, true, false); },
+  rstrip(chars?: string) { return stripChars(this, chars, false, true); },
+  split(sep?: string | null, maxsplit?: number) {
+    const parts = sep === undefined || sep === null ? this.trim().split(/\s+/).filter(Boolean) : this.split(sep);
+    if (maxsplit === undefined || maxsplit < 0 || parts.length <= maxsplit + 1) return parts;
+    return [...parts.slice(0, maxsplit), parts.slice(maxsplit).join(sep ?? ' ')];
+  },
+  replace(old: string, replacement: string, count?: number) {
+    if (count === undefined || count < 0) return this.split(old).join(replacement);
+    let out = this as string;
+    for (let i = 0, at = 0; i < count; i++) {
+      const hit = out.indexOf(old, at);
+      if (hit < 0) break;
+      out = out.slice(0, hit) + replacement + out.slice(hit + old.length);
+      at = hit + replacement.length;
+    }
+    return out;
+  },
+  startswith(prefix: string) { return this.startsWith(prefix); },
+  endswith(suffix: string) { return this.endsWith(suffix); },
+  title() { return this.toLowerCase().replace(/(^|[^a-z0-9])([a-z])/g, (_m, a: string, b: string) => a + b.toUpperCase()); },
+  capitalize() { return this.charAt(0).toUpperCase() + this.slice(1).toLowerCase(); },
+  find(sub: string) { return this.indexOf(sub); },
+  count(sub: string) { return sub ? this.split(sub).length - 1 : this.length + 1; },
+  join(items: unknown[]) { return [...items].map(String).join(this); },
+  isdigit() { return /^[0-9]+$/.test(this); },
+  format(...args: unknown[]) {
+    let next = 0;
+    return this.replace(/\{(\d*)\}/g, (_m, index: string) => String(args[index === '' ? next++ : Number(index)]));
+  },
+};
+
+function stripChars(text: string, chars: string | undefined, left: boolean, right: boolean): string {
+  const set = chars === undefined || chars === null ? ' \t\n\r\f\v' : chars;
+  let start = 0;
+  let end = text.length;
+  while (left && start < end && set.includes(text[start])) start++;
+  while (right && end > start && set.includes(text[end - 1])) end--;
+  return text.slice(start, end);
+}
+
+function addPythonStringMethods(): void {
+  const require = createRequire(import.meta.url);
+  const runtime = require('nunjucks/src/runtime.js');
+  if (runtime.__pythonStrings) return;
+  runtime.__pythonStrings = true;
+  const lookup = runtime.memberLookup;
+  runtime.memberLookup = function memberLookup(this: unknown, obj: unknown, val: string, ...rest: unknown[]) {
+    if (typeof obj === 'string' && rest.length < 2 && Object.prototype.hasOwnProperty.call(STRING_MEMBERS, val)) return STRING_MEMBERS[val].bind(obj);
+    return lookup.call(this, obj, val, ...rest);
+  };
+}
 
 /**
  * Jinja (and so dbt) accepts `config(materialized='table', unique_key='id',)`; nunjucks fails on
@@ -143,11 +202,27 @@ export class JinjaRuntime {
 
   private installFilters(): void {
     const env = this.env;
+    const runtimeEnv = env as unknown as { getFilter(name: string): (...args: unknown[]) => unknown };
     env.addFilter('as_text', (v: unknown) => (v === null || v === undefined ? '' : String(v)));
     env.addFilter('as_number', (v: unknown) => Number(v));
     env.addFilter('as_bool', (v: unknown) => v === true || v === 'true' || v === 'True');
     env.addFilter('as_native', (v: unknown) => v);
     env.addFilter('tojson', (v: unknown) => JSON.stringify(v));
+    env.addFilter('max', (v: unknown[]) => (v.length ? v.reduce((a, b) => ((b as number) > (a as number) ? b : a)) : null));
+    env.addFilter('min', (v: unknown[]) => (v.length ? v.reduce((a, b) => ((b as number) < (a as number) ? b : a)) : null));
+    env.addFilter('unique', (v: unknown[]) => [...new Set(v)]);
+    // Jinja's printf-style format: '%s-%s' | format(a, b).
+    env.addFilter('format', (text: string, ...args: unknown[]) => {
+      let next = 0;
+      return String(text).replace(/%([sdif%])/g, (_m, kind: string) => (kind === '%' ? '%' : kind === 'd' || kind === 'i' ? String(Math.trunc(Number(args[next++]))) : String(args[next++])));
+    });
+    // Jinja's map: map('upper'), map(attribute='name').
+    env.addFilter('map', function (this: unknown, items: unknown[], ...args: unknown[]) {
+      const { positional, keywords } = kwargs(args);
+      if (keywords.attribute !== undefined) return [...items].map((item) => (item as Record<string, unknown>)?.[String(keywords.attribute)]);
+      const filter = runtimeEnv.getFilter(String(positional[0]));
+      return [...items].map((item) => filter.call(this, item, ...positional.slice(1)));
+    });
     env.addTest('none', (v: unknown) => v === null || v === undefined);
     env.addTest('mapping', (v: unknown) => v !== null && typeof v === 'object' && !Array.isArray(v));
     env.addTest('sequence', (v: unknown) => Array.isArray(v) || typeof v === 'string');
@@ -209,6 +284,10 @@ export class JinjaRuntime {
       }
     };
     g.tojson = (value: unknown) => JSON.stringify(value);
+    g.zip = (...lists: unknown[][]) => (lists.length ? lists[0].map((_, i) => lists.map((l) => l[i])) : []);
+    getter('run_started_at', () => {
+      throw new InputError('run_started_at is the wall clock, which models never read: use dbt.current_timestamp() (the scenario\'s as_of)');
+    });
     g.exceptions = {
       raise_compiler_error: (message: string) => {
         throw new InputError(String(message));
@@ -371,6 +450,9 @@ export function renderError(error: unknown, source: TemplateSource, phase: 'pars
   let message = raw.replace(/^(Template render error: )?\([^)]*\)\s*(\[Line \d+, Column \d+\])?\s*/s, '').trim();
   message = message.replace(/^(Template render error: )?\([^)]*\)\s*(\[Line \d+, Column \d+\])?\s*/s, '').trim();
   message = message.replace(/^(InputError|Error|TypeError|Template render error):\s*/, '').replace(/^(InputError|Error):\s*/, '');
+  if (message.includes("reading 'charAt'")) {
+    message = "assigning to an attribute ({% set ns.x = ... %}, namespace()) is not supported; collect values in a list instead: {% set found = [] %}{% do found.append(x) %}";
+  }
   const call = /Unable to call `([^`]+)`, which is undefined or falsey/.exec(message);
   if (call) {
     const name = call[1].replace(/\["([^"]+)"\]/g, '.$1');
@@ -378,7 +460,7 @@ export function renderError(error: unknown, source: TemplateSource, phase: 'pars
   }
   // The parser reports 1-based lines, the renderer 0-based ones.
   // nunjucks omits the position when its (0-based) line is 0; a parse error without one is at the end (unclosed block).
-  const line = position ? source.firstLine + Number(position[1]) - (phase === 'parse' ? 1 : 0) : phase === 'render' ? source.firstLine : lastLineOf(source);
+  const line = position ? source.firstLine + Number(position[1]) - (phase === 'parse' ? 1 : 0) : phase === 'render' ? guessLine(source, message) : lastLineOf(source);
   const where = `${source.file}:${line}`;
   if (error instanceof InputError && error.message.startsWith(`${source.file}:`)) return error;
   return new InputError(`${where}: ${message.split('\n')[0]}`);
@@ -386,6 +468,20 @@ export function renderError(error: unknown, source: TemplateSource, phase: 'pars
 
 /** dbt_utils macros that introspect the warehouse at render time. */
 const WAREHOUSE_MACROS = new Set(['dbt_utils.star', 'dbt_utils.get_column_values', 'dbt_utils.union_relations', 'dbt_utils.get_relations_by_pattern', 'dbt_utils.pivot', 'dbt_utils.unpivot', 'adapter.get_columns_in_relation']);
+
+/**
+ * nunjucks tracks lines only at calls, so an error from a plain lookup (`{{ run_started_at }}`)
+ * has none: take the first line that holds the name the message starts with or quotes.
+ */
+function guessLine(source: TemplateSource, message: string): number {
+  const names = [/^([A-Za-z_][A-Za-z0-9_.]*)/.exec(message)?.[1], /'([^']+)'/.exec(message)?.[1]].filter((n): n is string => !!n && n.length > 2);
+  const lines = source.text.split('\n');
+  for (const name of names) {
+    const index = lines.findIndex((l) => l.includes(name));
+    if (index >= 0) return source.firstLine + index;
+  }
+  return source.firstLine;
+}
 
 function lastLineOf(source: TemplateSource): number {
   return source.firstLine + Math.max(0, source.text.replace(/\n+$/, '').split('\n').length - 1);
