@@ -142,13 +142,7 @@ ${options.endDate ? `    end_date=${pyDate(options.endDate)},\n` : ''}    catchu
     tags=["ecom-sim"],
     doc_md=__doc__,
 ) as dag:
-    generate_land = BashOperator(
-        task_id="generate_land",
-        bash_command=${pyStr(shellCommand([...sim, ...commands.generateLand]))},
-        env=GENERATE_ENV,
-        append_env=True,
-        cwd=PROJECT_DIR,
-    )
+${bashTask('generate_land', 'generate_land', [...sim, ...commands.generateLand], 'GENERATE_ENV', '    ')}
 
 ${stageBlocks}
 
@@ -163,21 +157,22 @@ function renderStage(
 ): string {
   const group = pyIdent(stage.id, 'layer_');
   return `    with TaskGroup(group_id=${pyStr(stage.id)}, tooltip=${pyStr(stage.description)}) as ${group}:
-        build = BashOperator(
-            task_id="build",
-            bash_command=${pyStr(shellCommand([...sim, ...commands.build(stage)]))},
-            env=SIM_ENV,
-            append_env=True,
-            cwd=PROJECT_DIR,
-        )
-        test = BashOperator(
-            task_id="test",
-            bash_command=${pyStr(shellCommand([...sim, ...commands.test(stage)]))},
-            env=SIM_ENV,
-            append_env=True,
-            cwd=PROJECT_DIR,
-        )
+${bashTask('build', 'build', [...sim, ...commands.build(stage)], 'SIM_ENV', '        ')}
+${bashTask('test', 'test', [...sim, ...commands.test(stage)], 'SIM_ENV', '        ')}
         build >> test`;
+}
+
+/** `<variable> = BashOperator(...)`: every task runs one sim command in the project folder. */
+function bashTask(variable: string, taskId: string, command: string[], env: string, indent: string): string {
+  return [
+    `${variable} = BashOperator(`,
+    `    task_id=${pyStr(taskId)},`,
+    `    bash_command=${pyStr(shellCommand(command))},`,
+    `    env=${env},`,
+    '    append_env=True,',
+    '    cwd=PROJECT_DIR,',
+    ')',
+  ].map((line) => indent + line).join('\n');
 }
 
 function renderHeader(options: DagOptions): string {

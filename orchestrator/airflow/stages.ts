@@ -13,7 +13,8 @@ import { projectLayers, type Layer } from '../layers.ts';
  * consumption tests that touch a mart (they fail before consumption exists, or test stale
  * tables), and it would never pick the source tests, seeds or snapshots that belong to a layer
  * without living in its folder. So the selectors are computed here with the model engine's own
- * selector and checked against the layer; tests that would leak in are excluded by name.
+ * selector and checked against the layer; tests that would leak in from later layers are excluded
+ * (`--exclude path:models/03_consumption+`).
  */
 export interface PipelineStage {
   /** TaskGroup id: the layer name ('staging', 'marts', 'consumption'). */
@@ -34,14 +35,17 @@ export async function stagesFromProject(projectDir: string): Promise<PipelineSta
   const project = await loadProject(projectDir);
   const layers = projectLayers(project);
   if (layers.length === 0) throw new InputError(`${projectDir}: the project has no models, so the DAG would have no layers; add models under ${project.config.modelPaths.join(', ')}`);
-  return layers.map((layer) => stageFor(project, layer));
+  return layers.map((_, index) => stageFor(project, layers, index));
 }
 
-function stageFor(project: Project, layer: Layer): PipelineStage {
-  const folderSelector = `path:${layer.folder}`;
+function buildSelectors(project: Project, layer: Layer): string[] {
   const inFolder = (id: string) => project.nodes.get(id)?.originalFilePath.startsWith(`${layer.folder}/`) === true;
-  const extraNodes = layer.nodes.filter((id) => !inFolder(id)).map((id) => project.nodes.get(id)!.name);
-  const buildSelect = [folderSelector, ...extraNodes];
+  return [`path:${layer.folder}`, ...layer.nodes.filter((id) => !inFolder(id)).map((id) => project.nodes.get(id)!.name)];
+}
+
+function stageFor(project: Project, layers: readonly Layer[], index: number): PipelineStage {
+  const layer = layers[index]!;
+  const buildSelect = buildSelectors(project, layer);
 
   const built = selectNodes(project, { select: buildSelect, indirectSelection: 'empty' }).filter((id) => isBuilt(project, id));
   expectSame(built, layer.nodes, `layer ${layer.name}: sim build --select ${buildSelect.join(' ')}`);
@@ -50,13 +54,22 @@ function stageFor(project: Project, layer: Layer): PipelineStage {
   const sourceTables = new Set<string>();
   for (const id of layer.tests) for (const parent of project.parentMap.get(id) ?? []) if (project.sources.has(parent)) sourceTables.add(parent);
   const testSelect = [...buildSelect, ...sourceSelectors(project, sourceTables)];
-  const testExclude: string[] = [];
-  const pickedTests = () =>
-    selectNodes(project, { select: testSelect, exclude: testExclude.length ? testExclude : undefined }).filter((id) => project.nodes.get(id)?.resourceType === 'test');
+  // A test belongs to the layer of its latest parent, so the tests that eager selection pulls in
+  // from later layers are exactly the descendants of those layers' nodes: exclude them by
+  // selector (robust to tests added later), then by name for anything the selector misses.
+  const testsPicked = (exclude: readonly string[]) =>
+    selectNodes(project, { select: testSelect, exclude: exclude.length ? [...exclude] : undefined }).filter((id) => project.nodes.get(id)?.resourceType === 'test');
+  let testExclude = layers.slice(index + 1).flatMap((later) => buildSelectors(project, later).map((sel) => `${sel}+`));
+  // Keep only the exclusions that remove something, so a command says no more than it must.
+  for (const selector of [...testExclude]) {
+    const without = testExclude.filter((x) => x !== selector);
+    if (testsPicked(without).length === testsPicked(testExclude).length) testExclude = without;
+  }
   const want = new Set(layer.tests);
-  for (const id of pickedTests()) if (!want.has(id)) testExclude.push(project.nodes.get(id)!.name);
-  const picked = new Set(pickedTests());
+  for (const id of testsPicked(testExclude)) if (!want.has(id)) testExclude.push(project.nodes.get(id)!.name);
+  const picked = new Set(testsPicked(testExclude));
   for (const id of layer.tests) if (!picked.has(id)) testSelect.push(project.nodes.get(id)!.name);
+  const pickedTests = () => testsPicked(testExclude);
   expectSame(pickedTests(), layer.tests, `layer ${layer.name}: sim test --select ${testSelect.join(' ')}`);
 
   return {

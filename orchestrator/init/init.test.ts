@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -8,6 +7,7 @@ import { main } from '../../bin/cli.ts';
 import { defaultScenario } from '../../simulator/scenario/defaults.ts';
 import { resolveScenario } from '../../simulator/scenario/resolve.ts';
 import { scenarioSchema } from '../../simulator/scenario/schema.ts';
+import { runSim } from '../../test/cli/run-sim.ts';
 import { openDuckDB } from '../../warehouse/duckdb/index.ts';
 
 const REPO = resolve(import.meta.dirname, '../..');
@@ -107,7 +107,7 @@ describe('a project made by sim init', () => {
     const scenarioFile = join(dir, 'scenario.yml');
     writeFileSync(scenarioFile, readFileSync(scenarioFile, 'utf8').replace(/^scale: small$/m, 'scale: tiny'));
 
-    const { code, stdout, stderr } = await runCli(dir, ['--seed', '42', '--json', '--quiet']);
+    const { code, stdout, stderr } = await runSim(['--seed', '42', '--json', '--quiet'], { cwd: dir });
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const report = JSON.parse(stdout) as { status: string; scenario: { scale: string; seed: number }; steps: Array<{ nodes: Array<{ id: string; status: string }> }> };
@@ -129,16 +129,3 @@ describe('a project made by sim init', () => {
     }
   });
 });
-
-function runCli(cwd: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(GEMINI_|GOOGLE_|SIM_)/.test(k)));
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [join(REPO, 'bin', 'sim.mjs'), ...args], { cwd, env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code: code ?? -1, stdout, stderr }));
-  });
-}
