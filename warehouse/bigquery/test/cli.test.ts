@@ -3,10 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { blockedHosts } from './loopback-guard.ts';
-import { main } from '../../../bin/cli.ts';
 import { LANDING_TABLES } from '../../../contract/landing.ts';
 import { targetHooks } from '../../targets.ts';
 import { answerWithDuckDB } from './duckdb-answers.ts';
+import { runSim } from './helpers.ts';
 import { fakeAuthClient, FakeBigQuery } from './fake-bigquery.ts';
 
 /** `sim --target bigquery` end to end: the CLI, the pipeline, the model engine, the real client, a loopback BigQuery. */
@@ -31,22 +31,6 @@ afterEach(async () => {
   expect(blockedHosts).toEqual([]);
 });
 
-async function sim(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = process.stdout.write.bind(process.stdout);
-  const err = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((s: string) => ((stdout += s), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => ((stderr += s), true)) as typeof process.stderr.write;
-  process.exitCode = undefined;
-  try {
-    return { code: await main(['node', 'sim', ...args]), stdout, stderr };
-  } finally {
-    process.stdout.write = out;
-    process.stderr.write = err;
-    process.exitCode = undefined;
-  }
-}
 
 const TINY = ['--seed', '42', '--scale', 'tiny', '--start-date', '2024-01-01', '--end-date', '2024-01-31', '--target', 'bigquery', '--bq-project', 'test-project', '--quiet'];
 
@@ -55,7 +39,7 @@ describe('sim --target bigquery', () => {
     const previous = process.env.GOOGLE_APPLICATION_CREDENTIALS;
     process.env.GOOGLE_APPLICATION_CREDENTIALS = path.join(dir, 'missing-key.json');
     try {
-      const { code, stdout, stderr } = await sim(TINY);
+      const { code, stdout, stderr } = await runSim(TINY);
       expect(code).toBe(2);
       expect(stderr).toBe(`error: GOOGLE_APPLICATION_CREDENTIALS=${path.join(dir, 'missing-key.json')} does not exist: set GOOGLE_APPLICATION_CREDENTIALS to a service-account key file, or run \`gcloud auth application-default login\` (Application Default Credentials)\n`);
       expect(stdout).toBe('');
@@ -69,7 +53,7 @@ describe('sim --target bigquery', () => {
 
   it('lands, builds and tests seed 42 in BigQuery', async () => {
     targetHooks.testing = { apiEndpoint: fake.url, authClient: fakeAuthClient(), sleep: async () => {} };
-    const { code, stdout, stderr } = await sim([...TINY, '--json', '--dataset-prefix', 'dev_ci_', '--bq-label', 'team=data']);
+    const { code, stdout, stderr } = await runSim([...TINY, '--json', '--dataset-prefix', 'dev_ci_', '--bq-label', 'team=data']);
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const report = JSON.parse(stdout);
@@ -86,7 +70,7 @@ describe('sim --target bigquery', () => {
 
   it('--dry-run prices every statement and changes nothing', async () => {
     targetHooks.testing = { apiEndpoint: fake.url, authClient: fakeAuthClient(), sleep: async () => {} };
-    const { code, stdout } = await sim([...TINY, '--dry-run']);
+    const { code, stdout } = await runSim([...TINY, '--dry-run']);
     expect(code).toBe(0);
     expect(fake.find('POST', /^\/upload\//)).toEqual([]);
     expect(fake.find('POST', /datasets$/)).toEqual([]);

@@ -1,4 +1,5 @@
 import './loopback-guard.ts';
+import { main } from '../../../bin/cli.ts';
 import { allocateBatch, columnKind, type LandingBatch } from '../../../contract/batch.ts';
 import type { TableContract } from '../../../contract/types.ts';
 import { resolveBigQueryConfig, type BigQueryOptions } from '../config.ts';
@@ -55,4 +56,22 @@ export async function openTestEngine(fake: FakeBigQuery, options: BigQueryOption
     ...extra,
   });
   return { engine, sleeps, report };
+}
+
+/** Runs the `sim` CLI in this process, capturing stdout and stderr, and returns its exit code. */
+export async function runSim(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const out = process.stdout.write.bind(process.stdout);
+  const err = process.stderr.write.bind(process.stderr);
+  process.stdout.write = ((s: string) => ((stdout += s), true)) as typeof process.stdout.write;
+  process.stderr.write = ((s: string) => ((stderr += s), true)) as typeof process.stderr.write;
+  process.exitCode = undefined;
+  try {
+    return { code: await main(['node', 'sim', ...args]), stdout, stderr };
+  } finally {
+    process.stdout.write = out;
+    process.stderr.write = err;
+    process.exitCode = undefined;
+  }
 }

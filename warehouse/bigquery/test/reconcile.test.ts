@@ -3,7 +3,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { blockedHosts } from './loopback-guard.ts';
-import { main } from '../../../bin/cli.ts';
 import { allocateBatch } from '../../../contract/batch.ts';
 import { customers, landingMeta, orders } from '../../../contract/landing.ts';
 import { openDuckDB } from '../../duckdb/index.ts';
@@ -12,7 +11,7 @@ import type { Engine } from '../../engine.ts';
 import { formatReconcile, reconcile } from '../reconcile/reconcile.ts';
 import { answerWithDuckDB } from './duckdb-answers.ts';
 import { fakeAuthClient, FakeBigQuery } from './fake-bigquery.ts';
-import { batchOf, openTestEngine } from './helpers.ts';
+import { batchOf, openTestEngine, runSim } from './helpers.ts';
 
 const CUSTOMERS = [
   { customer_id: 1, first_name: 'Ada', last_name: 'Lovelace', email: 'ada@example.com', country_code: 'GB', acquisition_channel: 'organic', created_at: '2024-01-01T09:30:00.000Z' },
@@ -78,23 +77,6 @@ async function buildRemote(dailyRevenue = [['2024-03-01', '1234.5', 1], ['2024-0
   return engine;
 }
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = process.stdout.write.bind(process.stdout);
-  const err = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((s: string) => ((stdout += s), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => ((stderr += s), true)) as typeof process.stderr.write;
-  process.exitCode = undefined;
-  try {
-    const code = await main(['node', 'sim', ...args]);
-    return { code, stdout, stderr };
-  } finally {
-    process.stdout.write = out;
-    process.stderr.write = err;
-    process.exitCode = undefined;
-  }
-}
 
 describe('sim reconcile --target bigquery', () => {
   it('matches every profile when both builds hold the same data', async () => {
@@ -129,7 +111,7 @@ describe('sim reconcile --target bigquery', () => {
     await local.close();
     targetHooks.testing = { apiEndpoint: fake.url, authClient: fakeAuthClient() };
 
-    const { code, stdout } = await cli(['reconcile', '--target', 'bigquery', '--warehouse', warehouse, '--bq-project', 'test-project', '--differences-only']);
+    const { code, stdout } = await runSim(['reconcile', '--target', 'bigquery', '--warehouse', warehouse, '--bq-project', 'test-project', '--differences-only']);
     expect(code).toBe(1);
     expect(stdout).toMatch(/^landing\._sim_meta +seed +42 +7 +DIFFER$/m);
     expect(stdout).toMatch(/^landing\.orders +rows +2 +1 +DIFFER$/m);
@@ -138,7 +120,7 @@ describe('sim reconcile --target bigquery', () => {
     expect(stdout).toMatch(/^marts\.only_local +exists +table +\(none\) +MISSING$/m);
     expect(stdout).not.toMatch(/ ok$/m);
 
-    const json = await cli(['reconcile', '--target', 'bigquery', '--warehouse', warehouse, '--bq-project', 'test-project', '--json']);
+    const json = await runSim(['reconcile', '--target', 'bigquery', '--warehouse', warehouse, '--bq-project', 'test-project', '--json']);
     expect(json.code).toBe(1);
     const report = JSON.parse(json.stdout);
     expect(report.ok).toBe(false);
@@ -150,7 +132,7 @@ describe('sim reconcile --target bigquery', () => {
   it('exits 0 with --json when everything matches', async () => {
     await buildRemote();
     targetHooks.testing = { apiEndpoint: fake.url, authClient: fakeAuthClient() };
-    const { code, stdout } = await cli(['reconcile', '--target', 'bigquery', '--warehouse', warehouse, '--bq-project', 'test-project', '--json']);
+    const { code, stdout } = await runSim(['reconcile', '--target', 'bigquery', '--warehouse', warehouse, '--bq-project', 'test-project', '--json']);
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toMatchObject({ ok: true, differences: 0, relations: 3 });
   });
@@ -161,7 +143,7 @@ describe('BigQuery credentials', () => {
     const previous = process.env.GOOGLE_APPLICATION_CREDENTIALS;
     process.env.GOOGLE_APPLICATION_CREDENTIALS = path.join(dir, 'no-such-key.json');
     try {
-      const { code, stderr } = await cli(['reconcile', '--target', 'bigquery', '--warehouse', warehouse, '--bq-project', 'test-project']);
+      const { code, stderr } = await runSim(['reconcile', '--target', 'bigquery', '--warehouse', warehouse, '--bq-project', 'test-project']);
       expect(code).toBe(2);
       expect(stderr).toBe(`error: GOOGLE_APPLICATION_CREDENTIALS=${path.join(dir, 'no-such-key.json')} does not exist: set GOOGLE_APPLICATION_CREDENTIALS to a service-account key file, or run \`gcloud auth application-default login\` (Application Default Credentials)\n`);
       expect(fake.requests).toEqual([]);
@@ -176,7 +158,7 @@ describe('BigQuery credentials', () => {
     process.env.HOME = dir; // no ~/.config/gcloud/application_default_credentials.json here
     process.env.CLOUDSDK_CONFIG = path.join(dir, 'gcloud');
     try {
-      const { code, stderr } = await cli(['reconcile', '--target', 'bigquery', '--warehouse', warehouse, '--bq-project', 'test-project']);
+      const { code, stderr } = await runSim(['reconcile', '--target', 'bigquery', '--warehouse', warehouse, '--bq-project', 'test-project']);
       expect(code).toBe(2);
       expect(stderr.split('\n').filter(Boolean)).toHaveLength(1);
       expect(stderr).toMatch(/^error: BigQuery credentials not found: set GOOGLE_APPLICATION_CREDENTIALS to a service-account key file, or run `gcloud auth application-default login`/);
@@ -191,7 +173,7 @@ describe('BigQuery credentials', () => {
     fs.writeFileSync(key, JSON.stringify({ private_key: '-----BEGIN PRIVATE KEY-----SECRET' }));
     process.env.GOOGLE_APPLICATION_CREDENTIALS = key;
     try {
-      const { code, stderr } = await cli(['reconcile', '--target', 'bigquery', '--warehouse', warehouse, '--bq-project', 'test-project']);
+      const { code, stderr } = await runSim(['reconcile', '--target', 'bigquery', '--warehouse', warehouse, '--bq-project', 'test-project']);
       expect(code).toBe(2);
       expect(stderr).toMatch(/^error: GOOGLE_APPLICATION_CREDENTIALS=.*key\.json is not a Google credentials file/);
       expect(stderr).not.toContain('SECRET');
