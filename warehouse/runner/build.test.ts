@@ -164,6 +164,8 @@ describe('unit tests', () => {
       const results = await runUnitTests(memory, project, [...project.unitTests.keys()], { vars: project.config.vars, target });
       const byName = Object.fromEntries(results.map((r) => [r.name, r]));
       expect(byName.totals_sum_per_customer).toMatchObject({ status: 'pass' });
+      // format: sql input, `input: this` and overrides.macros.is_incremental
+      expect(byName.increment_reads_this).toMatchObject({ status: 'pass' });
       expect(byName.totals_wrong_on_purpose.status).toBe('fail');
       expect(byName.totals_wrong_on_purpose.diff).toBe(
         [

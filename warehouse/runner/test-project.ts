@@ -39,6 +39,25 @@ unit_tests:
       rows:
         - {customer_id: 7, orders: 2, total: 3.75}
         - {customer_id: 8, orders: 1, total: null}
+  - name: increment_reads_this
+    model: orders_inc
+    overrides:
+      macros:
+        is_incremental: true
+    given:
+      - input: ref('stg_orders')
+        format: sql
+        rows: |
+          select 1 as order_id, 7 as customer_id, 'placed' as status, 1.0 as amount
+          union all select 3, 7, 'placed', 2.0
+          union all select 4, 8, 'delivered', 3.0
+      - input: this
+        rows:
+          - {order_id: 3}
+    expect:
+      rows:
+        - {order_id: 3, status: placed}
+        - {order_id: 4, status: delivered}
 `,
   'tests/assert_amount_not_huge.sql': `select * from {{ ref('fct_orders') }} where amount > 1000\n`,
 };
