@@ -133,7 +133,14 @@ export class BigQueryEngine implements Engine {
    */
   async ensureSchema(schema: string): Promise<void> {
     const datasetId = this.datasetId(schema);
-    if (await this.datasetExists(datasetId)) return;
+    const existing = await this.getDataset(datasetId);
+    if (existing) {
+      // Jobs run in one location; a dataset elsewhere would fail every statement with "Not found".
+      if (existing.location && existing.location.toLowerCase() !== this.config.location.toLowerCase()) {
+        throw new InputError(`dataset ${this.projectId}.${datasetId} is in ${existing.location}, not in ${this.config.location}: pass --bq-location ${existing.location}, or a --dataset-prefix for new datasets`);
+      }
+      return;
+    }
     if (this.config.dryRun) {
       this.report(`dry-run  would create dataset ${this.projectId}.${datasetId} in ${this.config.location}`);
       return;
@@ -263,12 +270,11 @@ export class BigQueryEngine implements Engine {
     return outcome;
   }
 
-  private async datasetExists(datasetId: string): Promise<boolean> {
+  private async getDataset(datasetId: string): Promise<{ location?: string } | undefined> {
     try {
-      await this.runner.api(`get dataset ${datasetId}`, { uri: `/datasets/${encodeURIComponent(datasetId)}` });
-      return true;
+      return await this.runner.api(`get dataset ${datasetId}`, { uri: `/datasets/${encodeURIComponent(datasetId)}` });
     } catch (error) {
-      if (isNotFound(error)) return false;
+      if (isNotFound(error)) return undefined;
       throw wrap(error, `get dataset ${datasetId}`);
     }
   }

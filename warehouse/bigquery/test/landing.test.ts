@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { blockedHosts } from './loopback-guard.ts';
 import { cellValue } from '../../../contract/batch.ts';
+import { InputError } from '../../../contract/errors.ts';
 import { customers, orders } from '../../../contract/landing.ts';
 import { tableSchema } from '../types.ts';
 import { FakeBigQuery } from './fake-bigquery.ts';
@@ -36,6 +37,14 @@ describe('BigQuery datasets', () => {
     expect(creates[0].body).toMatchObject({ location: 'EU', datasetReference: { projectId: 'test-project' }, labels: { tool: 'ecom-sim' } });
     expect(creates[0].auth).toBe('Bearer fake-token');
     expect(engine.dialect.relation('marts', 'fct_orders')).toBe('`test-project`.`dev_alice_analytics`.`fct_orders`');
+  });
+
+  it('refuses a layer dataset that lives in another location (exit 2) instead of failing every job', async () => {
+    await (await openTestEngine(fake, { location: 'EU' })).engine.ensureSchema('landing');
+    const { engine } = await openTestEngine(fake, { location: 'US' });
+    const error = await engine.ensureSchema('landing').catch((e) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect(error.message).toBe('dataset test-project.landing is in EU, not in US: pass --bq-location EU, or a --dataset-prefix for new datasets');
   });
 });
 
