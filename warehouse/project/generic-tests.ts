@@ -7,23 +7,20 @@ import { createHash } from 'node:crypto';
 import { InputError } from '../../contract/errors.ts';
 import { isRecord } from './yaml.ts';
 
-/** Built-in generic tests by (namespace.)name, with their required and optional arguments. */
+/**
+ * Built-in generic tests by (namespace.)name, with their required and optional arguments: the
+ * ones the runner renders (warehouse/testing/generic.ts). Anything else must be a project
+ * `{% test %}` macro, so a test the engine cannot run fails at parse time, not mid-build.
+ */
 export const BUILTIN_GENERIC_TESTS: Record<string, { required: string[]; optional: string[]; columnLevel?: boolean }> = {
   unique: { required: [], optional: [], columnLevel: true },
   not_null: { required: [], optional: [], columnLevel: true },
   accepted_values: { required: ['values'], optional: ['quote'], columnLevel: true },
   relationships: { required: ['to', 'field'], optional: [], columnLevel: true },
-  'dbt_utils.expression_is_true': { required: ['expression'], optional: ['condition'] },
+  'dbt_utils.expression_is_true': { required: ['expression'], optional: [] },
   'dbt_utils.unique_combination_of_columns': { required: ['combination_of_columns'], optional: ['quote_columns'] },
   'dbt_utils.accepted_range': { required: [], optional: ['min_value', 'max_value', 'inclusive'], columnLevel: true },
   'dbt_utils.recency': { required: ['datepart', 'field', 'interval'], optional: ['ignore_time_component', 'group_by_columns'] },
-  'dbt_utils.not_constant': { required: [], optional: ['group_by_columns'], columnLevel: true },
-  'dbt_utils.at_least_one': { required: [], optional: ['group_by_columns'], columnLevel: true },
-  'dbt_utils.not_empty_string': { required: [], optional: ['trim_whitespace'], columnLevel: true },
-  'dbt_utils.equal_rowcount': { required: ['compare_model'], optional: ['group_by_columns'] },
-  'dbt_utils.relationships_where': { required: ['to', 'field'], optional: ['from_condition', 'to_condition'], columnLevel: true },
-  'dbt_utils.sequential_values': { required: [], optional: ['interval', 'datepart', 'group_by_columns'], columnLevel: true },
-  'dbt_utils.expression_is_true_where': { required: ['expression'], optional: [] },
 };
 
 /** Config keys dbt accepts at the top level of a test entry (legacy form) besides `config:`. */
