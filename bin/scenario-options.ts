@@ -18,7 +18,8 @@ export function addScenarioOptions(cmd: Command): Command {
     .option('--customers <n>', 'customers signing up over the horizon (overrides the scale preset); env SIM_CUSTOMERS')
     .option('--products <n>', 'products over the horizon (overrides the scale preset); env SIM_PRODUCTS')
     .option('--faults <rate>', 'seeded data-quality faults per eligible row, 0..0.5 (default 0: clean); env SIM_FAULTS')
-    .option('--enrich <mode>', `product vocabulary: ${ENRICH_MODES.join(', ')} (default none); env SIM_ENRICH`);
+    .option('--enrich <mode>', `product vocabulary: ${ENRICH_MODES.join(', ')} (default none); env SIM_ENRICH`)
+    .option('--gemini-model <id>', 'Gemini model for --enrich gemini (default gemini-2.5-flash); env GEMINI_MODEL');
 }
 
 /** The commander option keys of the scenario flags, mapped to scenario fields. */
@@ -32,6 +33,7 @@ const FLAG_FIELDS: Record<string, keyof ScenarioOverrides> = {
   products: 'products',
   faults: 'faults',
   enrich: 'enrich',
+  geminiModel: 'gemini_model',
 };
 
 /** The effective scenario: defaults < --scenario file < SIM_* environment < flags. Throws InputError. */

@@ -18,6 +18,7 @@ const SECTION_NOTES: Record<string, string> = {
   end_date: 'Last day of the world, inclusive.',
   as_of: '"Today" for the landing and the models: rows are shown as they were at the end of this day.',
   enrich: 'Product catalog: the built-in vocabulary (none) or Gemini (needs GEMINI_API_KEY or a cached catalog in fixtures/enrichment/).',
+  gemini_model: 'The Gemini model asked with enrich: gemini (a pinned id: cached catalogs are keyed by it).',
   faults: 'Seeded data-quality faults that the staging layer must clean (rate 0 = clean data).',
   behaviour: 'Customer and order behaviour (buy-till-you-die style purchase rates and lifetimes).',
   demand: 'Demand curves: day of week, hour of day, month of year, holiday multipliers.',

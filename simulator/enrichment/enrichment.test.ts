@@ -76,16 +76,18 @@ describe('the request', () => {
     expect(req!.body.systemInstruction!.parts[0]!.text).toMatch(/invented/);
   });
 
-  it('takes the model from the option, else GEMINI_MODEL', async () => {
-    await resolveCatalog(scenario(), options({ env: { GEMINI_API_KEY: 'k', GEMINI_MODEL: 'gemini-2.5-flash-lite' } }));
-    await resolveCatalog(scenario(), options({ model: 'gemini-2.0-flash-001' }));
+  it('asks the scenario\'s gemini_model (set by --gemini-model, GEMINI_MODEL or the scenario file)', async () => {
+    const fromEnv = resolveScenario({ overrides: { scale: 'tiny', enrich: 'gemini' } as never, env: { GEMINI_MODEL: 'gemini-2.5-flash-lite' } });
+    await resolveCatalog(fromEnv, options());
+    await resolveCatalog(scenario({ gemini_model: 'gemini-2.0-flash-001' }), options());
     expect(fake.requests.map((r) => r.path)).toEqual([
       '/v1beta/models/gemini-2.5-flash-lite:generateContent',
       '/v1beta/models/gemini-2.0-flash-001:generateContent',
     ]);
-    const error = await failure(resolveCatalog(scenario(), options({ model: 'gemini flash; rm -rf' })));
+    expect(() => scenario({ gemini_model: 'gemini flash; rm -rf' })).toThrow(/'gemini_model'.*a Gemini model id/);
+    const error = await failure(resolveCatalog(scenario(), options({ model: 'Gemini Flash' })));
     expect(exitCodeOf(error)).toBe(2);
-    expect(error.message).toMatch(/--gemini-model.*not a model name/);
+    expect(error.message).toMatch(/not a model id/);
   });
 
   it('returns the whole catalog, keyed by the scenario categories, with Gemini as its source', async () => {
@@ -232,7 +234,7 @@ describe('the cache', () => {
   it('is keyed by model, seed and prompt: changing any of them is a miss', async () => {
     await resolveCatalog(scenario(), options());
     await resolveCatalog(scenario({ seed: 43 }), options());
-    await resolveCatalog(scenario(), options({ model: 'gemini-2.5-pro' }));
+    await resolveCatalog(scenario({ gemini_model: 'gemini-2.5-pro' }), options());
     const s = scenario();
     s.categories[0] = { ...s.categories[0]!, name: 'Gadgets' };
     await resolveCatalog(s, options());

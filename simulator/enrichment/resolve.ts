@@ -24,9 +24,12 @@ const GOOGLE_ENDPOINT = 'https://generativelanguage.googleapis.com';
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 export interface EnrichmentOptions {
-  /** Gemini model (e.g. from --gemini-model); default $GEMINI_MODEL, then gemini-2.5-flash. */
+  /**
+   * Overrides the scenario's `gemini_model` (which already holds --gemini-model, GEMINI_MODEL or
+   * the scenario file's value); for programmatic callers.
+   */
   model?: string;
-  /** Environment for GEMINI_API_KEY, GEMINI_MODEL, GOOGLE_GEMINI_BASE_URL, SIM_ENRICHMENT_CACHE; default process.env. */
+  /** Environment for GEMINI_API_KEY, GOOGLE_GEMINI_BASE_URL, SIM_ENRICHMENT_CACHE; default process.env. */
   env?: Record<string, string | undefined>;
   /** Cache folder; default $SIM_ENRICHMENT_CACHE, else fixtures/enrichment/ of the project. */
   cacheDir?: string;
@@ -60,7 +63,7 @@ export async function resolveCatalogWithProvenance(
     return { catalog: builtinCatalog(scenario), provenance: { kind: 'builtin', cacheFiles: [], fetched: 0 } };
   }
   const env = options.env ?? process.env;
-  const model = geminiModel(options.model, env);
+  const model = geminiModel(options.model ?? scenario.gemini_model);
   const cacheDir = options.cacheDir ?? defaultCacheDir(env);
   const log = options.log ?? (() => undefined);
   const groups = categoryGroups(scenario.categories);
@@ -117,12 +120,10 @@ export async function resolveCatalogWithProvenance(
   return { catalog, provenance: { kind: 'gemini', model, cacheFiles, fetched } };
 }
 
-/** --gemini-model, then $GEMINI_MODEL, then the pinned default. */
-export function geminiModel(flag: string | undefined, env: Record<string, string | undefined>): string {
-  const from = flag !== undefined ? '--gemini-model' : env.GEMINI_MODEL ? 'GEMINI_MODEL' : undefined;
-  const model = (flag ?? env.GEMINI_MODEL ?? DEFAULT_GEMINI_MODEL).trim();
+/** A model id as Gemini names them; the scenario validates its own field the same way. */
+export function geminiModel(model: string): string {
   if (!/^[a-z0-9][a-z0-9.-]*$/.test(model)) {
-    throw new InputError(`${from ?? 'Gemini model'}: "${model}" is not a model name; accepted: a Gemini model id such as ${DEFAULT_GEMINI_MODEL}`);
+    throw new InputError(`Gemini model "${model}" is not a model id; accepted: lower-case letters, digits, dots and dashes, e.g. ${DEFAULT_GEMINI_MODEL}`);
   }
   return model;
 }

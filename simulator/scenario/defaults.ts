@@ -34,6 +34,7 @@ export function defaultScenario(): Scenario {
     customers: SCALE_PRESETS.small.customers,
     products: SCALE_PRESETS.small.products,
     enrich: 'none',
+    gemini_model: 'gemini-2.5-flash',
     faults: {
       rate: 0,
       kinds: ['duplicate_rows', 'null_emails', 'mixed_case_emails', 'negative_prices', 'orphan_product_ids', 'late_rows'],

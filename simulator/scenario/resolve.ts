@@ -33,6 +33,7 @@ export const ENV_FIELDS: Record<string, string> = {
   SIM_PRODUCTS: 'products',
   SIM_FAULTS: 'faults',
   SIM_ENRICH: 'enrich',
+  GEMINI_MODEL: 'gemini_model',
 };
 export const ENV_SCENARIO_FILE = 'SIM_SCENARIO';
 

@@ -64,6 +64,10 @@ export const FIELD_RULES: Record<string, FieldRule> = {
   customers: num(1, 50_000_000, { int: true }),
   products: num(1, 2_000_000, { int: true }),
   enrich: oneOf(ENRICH_MODES),
+  gemini_model: {
+    schema: z.string().max(100).regex(/^[a-z0-9][a-z0-9.-]*$/),
+    accepted: 'a Gemini model id of lower-case letters, digits, dots and dashes, e.g. gemini-2.5-flash',
+  },
   'faults.rate': num(0, 0.5),
   'faults.kinds': { schema: z.array(z.enum(FAULT_KINDS)), accepted: `a list of: ${FAULT_KINDS.join(', ')}` },
   'faults.late_days_max': num(1, 60, { int: true }),

@@ -109,6 +109,8 @@ export interface Scenario {
   /** Products in the range over the whole horizon (launched up to as_of are visible). */
   products: number;
   enrich: EnrichMode;
+  /** Gemini model asked for the catalog when enrich is gemini (a pinned id: the cache is keyed by it). */
+  gemini_model: string;
   faults: FaultConfig;
   behaviour: BehaviourConfig;
   demand: DemandConfig;
