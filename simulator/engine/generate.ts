@@ -5,7 +5,7 @@ import { exponential, logNormal, unit } from '../rng/distributions.ts';
 import { fieldHash, keyBase } from '../rng/hash.ts';
 import type { FaultKind } from '../scenario/types.ts';
 import { launchedBy, priceAt } from '../world/products.ts';
-import { CF, emptyProfile, IF, OF, World } from '../world/world.ts';
+import { CF, emptyProfile, IF, OF, World, type CustomerProfile } from '../world/world.ts';
 import { columnIndex, type TableSink } from './sink.ts';
 
 /**
@@ -118,15 +118,26 @@ export function generateProductTables(world: World, sinks: Sinks, faults: FaultC
   }
 }
 
+// Slots of BlockScratch.reg: doubles handed between the row functions without boxing them.
+const R_SHIPPED = 0, R_DELIVERED = 1, R_CANCELLED = 2, R_RETURNED = 3, R_LAST = 4, R_TOTAL = 5;
+
 /** Reusable per-generator scratch space. */
 export class BlockScratch {
   times = new Float64Array(64);
   lineProducts = new Int32Array(20);
+  readonly reg = new Float64Array(8);
   readonly profile = emptyProfile();
   ensure(n: number): void {
     if (this.times.length < n + 1) this.times = new Float64Array(Math.max(n + 1, this.times.length * 2));
   }
 }
+
+/*
+ * The row functions below are deliberately small: V8 inlines small helpers (the hash, unit,
+ * distributions) only up to a budget per optimised function, and a helper that is not inlined
+ * returns its double boxed on the heap. Small functions keep the helpers inlined and the
+ * generator free of per-value allocations.
+ */
 
 /**
  * Generates customers [from, to) with their orders and order lines. `orderIndex0`/`itemIndex0`
@@ -144,178 +155,238 @@ export function generateCustomerBlock(
   faults: FaultCounts,
   scratch: BlockScratch,
 ): boolean {
-  const cal = world.calendar;
-  const asOfEnd = cal.asOfEndSec;
-  const names = world.names;
-  const b = world.scenario.behaviour;
-  const f = world.fault;
+  const asOfEnd = world.calendar.asOfEndSec;
   let orderIndex = orderIndex0;
   let itemIndex = itemIndex0;
   const profile = scratch.profile;
-
   for (let i = from; i < to; i++) {
     const pr = world.profile(i, profile);
     if (pr.signupSec >= asOfEnd) return false;
-    const kb = keyBase(world.customerBase, i);
-    const customerId = i + 1;
-
-    // --- the customer row ---
-    const fi = Math.floor(unit(kb, CF.first) * names.first.length);
-    const li = Math.floor(unit(kb, CF.last) * names.last.length);
-    let email: string | null;
-    if (f.null_emails > 0 && unit(kb, CF.nullEmail) < f.null_emails) {
-      email = null;
-      faults.null_emails++;
-    } else {
-      const mixed = f.mixed_case_emails > 0 && unit(kb, CF.mixedCase) < f.mixed_case_emails;
-      const fe = mixed ? names.first[fi].replace(/[^A-Za-z]/g, '') : names.firstEmail[fi];
-      const le = mixed ? names.last[li].replace(/[^A-Za-z]/g, '') : names.lastEmail[li];
-      const domain = names.emailDomains[world.domainAlias.pick(unit(kb, CF.domain))];
-      // The id ends every local part, so clean emails are unique (names contain no digits).
-      const pattern = fieldHash(kb, CF.emailPattern) & 3;
-      const local = pattern === 0 ? `${fe}.${le}` : pattern === 1 ? `${fe.charAt(0)}${le}` : pattern === 2 ? `${fe}_${le}` : `${le}.${fe}`;
-      email = `${local}${customerId}@${mixed ? domain.toUpperCase() : domain}`;
-      if (mixed) faults.mixed_case_emails++;
-    }
-    const country = world.countries[world.countryAlias.pick(unit(kb, CF.country))];
-    const acquisition = world.acquisitionAlias.pick(unit(kb, CF.acquisition));
-    const copies = f.duplicate_rows > 0 && unit(kb, CF.duplicate) < f.duplicate_rows ? 2 : 1;
-    if (copies === 2) faults.duplicate_rows++;
-    for (let c = 0; c < copies; c++) {
-      const s = sinks.customers;
-      const r = s.next();
-      s.num[C.id][r] = customerId;
-      s.strs[C.first][r] = names.first[fi];
-      s.strs[C.last][r] = names.last[li];
-      s.strs[C.email][r] = email;
-      s.strs[C.country][r] = country;
-      s.enums[C.acquisition][r] = acquisition;
-      s.num[C.created][r] = pr.signupSec * US;
-    }
-
-    // --- order times: the first order, then repeats as sorted uniforms of demand exposure ---
+    writeCustomer(world, i, pr.signupSec, sinks, faults);
     const n = pr.orders;
     if (n === 0) continue;
-    scratch.ensure(n);
+    orderTimes(world, i, pr, scratch);
     const times = scratch.times;
-    let k = 0;
-    if (pr.firstOrders) times[k++] = pr.firstOrderSec;
-    if (pr.repeatOrders > 0) {
-      const fromSec = pr.firstOrders ? pr.firstOrderSec : pr.signupSec;
-      const c0 = cal.exposure(fromSec);
-      const span = pr.exposure;
-      // Exponential spacings give the order statistics of uniforms without sorting.
-      let total = 0;
-      for (let j = 0; j <= pr.repeatOrders; j++) {
-        total += -Math.log(unit(kb, CF.spacing + j));
-        times[k + j] = total;
-      }
-      const lastSec = pr.activeEndSec - 1;
-      for (let j = 0; j < pr.repeatOrders; j++) {
-        let t = Math.floor(cal.timeAt(c0 + (times[k + j] / total) * span));
-        if (t < fromSec) t = fromSec;
-        if (t > lastSec) t = Math.floor(lastSec);
-        times[k + j] = t;
-      }
-      k += pr.repeatOrders;
-    }
-
-    // --- the orders and their lines ---
     for (let o = 0; o < n; o++) {
       const orderId = ++orderIndex;
       const nItems = world.itemsInOrder(orderId);
-      const firstItemId = itemIndex + 1;
+      writeOrder(world, orderId, itemIndex + 1, nItems, i + 1, times[o], sinks, faults, scratch);
       itemIndex += nItems;
-      const ts = times[o];
-      const okb = keyBase(world.orderBase, orderId);
-      let created = ts;
-      const late = f.late_rows > 0 && unit(okb, OF.lateCoin) < f.late_rows;
-      if (late) created = Math.floor(ts + DAY_SEC * (1 + unit(okb, OF.lateDelay) * (world.scenario.faults.late_days_max - 1)));
-      if (created >= asOfEnd) continue;
-      if (late) faults.late_rows++;
-
-      // Status lifecycle over the world; landing shows the steps that happened by as_of.
-      let status = PLACED;
-      let last = ts;
-      let shipped = NaN, delivered = NaN, cancelled = NaN, returned = NaN;
-      if (unit(okb, OF.cancelCoin) < b.cancel_rate) {
-        const t = Math.floor(ts + 300 + exponential(okb, OF.cancelDelay, 6 * 3600));
-        if (t < asOfEnd) { cancelled = t; status = CANCELLED; last = t; }
-      } else {
-        const ts1 = Math.floor(ts + Math.max(3600, logNormal(okb, OF.shipDelay, b.ship_days_mean * 0.8825, 0.5) * DAY_SEC));
-        if (ts1 < asOfEnd) {
-          shipped = ts1; status = SHIPPED; last = ts1;
-          const ts2 = Math.floor(ts1 + Math.max(3600, logNormal(okb, OF.deliveryDelay, b.delivery_days_mean * 0.8825, 0.5) * DAY_SEC));
-          if (ts2 < asOfEnd) {
-            delivered = ts2; status = DELIVERED; last = ts2;
-            if (unit(okb, OF.returnCoin) < b.return_rate) {
-              const ts3 = Math.floor(ts2 + DAY_SEC + exponential(okb, OF.returnDelay, b.return_days_mean * DAY_SEC));
-              if (ts3 < asOfEnd) { returned = ts3; status = RETURNED; last = ts3; }
-            }
-          }
-        }
-      }
-      const updated = (last > created ? last : created) * US;
-
-      // Order lines: products launched by the order time, popularity x the month's category season.
-      const prods = world.products;
-      const launched = launchedBy(prods, ts);
-      const cum = prods.monthCum[cal.month[cal.dayIndex(ts)]];
-      const top = cum[launched - 1];
-      const chosen = scratch.lineProducts;
-      let orderTotal = 0;
-      for (let j = 0; j < nItems; j++) {
-        const itemId = firstItemId + j;
-        const ikb = keyBase(world.itemBase, itemId);
-        let p = searchCumulative(cum, unit(ikb, IF.product) * top, 0, launched);
-        // Lines of one order are distinct products (a few redraws; small ranges may repeat).
-        for (let retry = 0; retry < 3 && contains(chosen, j, p); retry++) p = searchCumulative(cum, unit(ikb, IF.retry + retry) * top, 0, launched);
-        chosen[j] = p;
-        const qty = World.quantity(unit(ikb, IF.quantity));
-        const price = priceAt(prods, p, ts);
-        orderTotal += qty * price;
-        let productId = p + 1;
-        if (f.orphan_product_ids > 0 && unit(ikb, IF.orphanCoin) < f.orphan_product_ids) {
-          productId = prods.count + 1 + Math.floor(unit(ikb, IF.orphanId) * 1000);
-          faults.orphan_product_ids++;
-        }
-        let linePrice = price;
-        if (f.negative_prices > 0 && unit(ikb, IF.negativeCoin) < f.negative_prices) {
-          linePrice = -price;
-          faults.negative_prices++;
-        }
-        const s = sinks.order_items;
-        const r = s.next();
-        s.num[I.id][r] = itemId;
-        s.num[I.order][r] = orderId;
-        s.num[I.product][r] = productId;
-        s.num[I.quantity][r] = qty;
-        s.num[I.price][r] = linePrice;
-        s.num[I.updated][r] = updated;
-      }
-
-      const channel = world.orderChannelAlias.pick(unit(okb, OF.channel));
-      const orderCopies = f.duplicate_rows > 0 && unit(okb, OF.duplicate) < f.duplicate_rows ? 2 : 1;
-      if (orderCopies === 2) faults.duplicate_rows++;
-      for (let c = 0; c < orderCopies; c++) {
-        const s = sinks.orders;
-        const r = s.next();
-        s.num[O.id][r] = orderId;
-        s.num[O.customer][r] = customerId;
-        s.enums[O.status][r] = status;
-        s.enums[O.channel][r] = channel;
-        s.num[O.ts][r] = ts * US;
-        s.num[O.shipped][r] = shipped * US;
-        s.num[O.delivered][r] = delivered * US;
-        s.num[O.cancelled][r] = cancelled * US;
-        s.num[O.returned][r] = returned * US;
-        s.num[O.total][r] = orderTotal;
-        s.num[O.created][r] = created * US;
-        s.num[O.updated][r] = updated;
-      }
     }
   }
   return true;
+}
+
+function writeCustomer(world: World, i: number, signupSec: number, sinks: Sinks, faults: FaultCounts): void {
+  const names = world.names;
+  const f = world.fault;
+  const kb = keyBase(world.customerBase, i);
+  const customerId = i + 1;
+  const fi = Math.floor(unit(kb, CF.first) * names.first.length);
+  const li = Math.floor(unit(kb, CF.last) * names.last.length);
+  let email: string | null;
+  if (f.null_emails > 0 && unit(kb, CF.nullEmail) < f.null_emails) {
+    email = null;
+    faults.null_emails++;
+  } else {
+    const mixed = f.mixed_case_emails > 0 && unit(kb, CF.mixedCase) < f.mixed_case_emails;
+    const fe = mixed ? names.first[fi].replace(/[^A-Za-z]/g, '') : names.firstEmail[fi];
+    const le = mixed ? names.last[li].replace(/[^A-Za-z]/g, '') : names.lastEmail[li];
+    const domain = names.emailDomains[world.domainAlias.pick(unit(kb, CF.domain))];
+    // The id ends every local part, so clean emails are unique (names contain no digits).
+    const pattern = fieldHash(kb, CF.emailPattern) & 3;
+    const local = pattern === 0 ? `${fe}.${le}` : pattern === 1 ? `${fe.charAt(0)}${le}` : pattern === 2 ? `${fe}_${le}` : `${le}.${fe}`;
+    email = `${local}${customerId}@${mixed ? domain.toUpperCase() : domain}`;
+    if (mixed) faults.mixed_case_emails++;
+  }
+  const country = world.countries[world.countryAlias.pick(unit(kb, CF.country))];
+  const acquisition = world.acquisitionAlias.pick(unit(kb, CF.acquisition));
+  const copies = f.duplicate_rows > 0 && unit(kb, CF.duplicate) < f.duplicate_rows ? 2 : 1;
+  if (copies === 2) faults.duplicate_rows++;
+  for (let c = 0; c < copies; c++) {
+    const s = sinks.customers;
+    const r = s.next();
+    s.num[C.id][r] = customerId;
+    s.strs[C.first][r] = names.first[fi];
+    s.strs[C.last][r] = names.last[li];
+    s.strs[C.email][r] = email;
+    s.strs[C.country][r] = country;
+    s.enums[C.acquisition][r] = acquisition;
+    s.num[C.created][r] = signupSec * US;
+  }
+}
+
+/** Fills scratch.times[0..orders) with the customer's order times, ascending. */
+function orderTimes(world: World, i: number, pr: CustomerProfile, scratch: BlockScratch): void {
+  scratch.ensure(pr.orders);
+  const times = scratch.times;
+  let k = 0;
+  if (pr.firstOrders) times[k++] = pr.firstOrderSec;
+  const repeats = pr.repeatOrders;
+  if (repeats === 0) return;
+  const cal = world.calendar;
+  const kb = keyBase(world.customerBase, i);
+  const fromSec = pr.firstOrders ? pr.firstOrderSec : pr.signupSec;
+  const c0 = cal.exposure(fromSec);
+  const span = pr.exposure;
+  // Repeat orders are uniform in demand exposure over the active window; exponential spacings
+  // give the order statistics of uniforms without sorting.
+  let total = 0;
+  for (let j = 0; j <= repeats; j++) {
+    total += -Math.log(unit(kb, CF.spacing + j));
+    times[k + j] = total;
+  }
+  const lastSec = pr.activeEndSec - 1;
+  for (let j = 0; j < repeats; j++) {
+    let t = Math.floor(cal.timeAt(c0 + (times[k + j] / total) * span));
+    if (t < fromSec) t = fromSec;
+    if (t > lastSec) t = Math.floor(lastSec);
+    times[k + j] = t;
+  }
+}
+
+/**
+ * The status lifecycle of an order over the world, as of as_of: returns the status code and
+ * leaves the step times (NaN = not yet or never) and the last visible step in scratch.reg.
+ */
+function orderLifecycle(world: World, okb: number, ts: number, reg: Float64Array): number {
+  const b = world.scenario.behaviour;
+  const asOfEnd = world.calendar.asOfEndSec;
+  let status = PLACED;
+  reg[R_SHIPPED] = NaN;
+  reg[R_DELIVERED] = NaN;
+  reg[R_CANCELLED] = NaN;
+  reg[R_RETURNED] = NaN;
+  reg[R_LAST] = ts;
+  if (unit(okb, OF.cancelCoin) < b.cancel_rate) {
+    const t = Math.floor(ts + 300 + exponential(okb, OF.cancelDelay, 6 * 3600));
+    if (t < asOfEnd) {
+      reg[R_CANCELLED] = t;
+      reg[R_LAST] = t;
+      status = CANCELLED;
+    }
+    return status;
+  }
+  const ts1 = Math.floor(ts + Math.max(3600, logNormal(okb, OF.shipDelay, b.ship_days_mean * 0.8825, 0.5) * DAY_SEC));
+  if (ts1 >= asOfEnd) return status;
+  reg[R_SHIPPED] = ts1;
+  reg[R_LAST] = ts1;
+  status = SHIPPED;
+  const ts2 = Math.floor(ts1 + Math.max(3600, logNormal(okb, OF.deliveryDelay, b.delivery_days_mean * 0.8825, 0.5) * DAY_SEC));
+  if (ts2 >= asOfEnd) return status;
+  reg[R_DELIVERED] = ts2;
+  reg[R_LAST] = ts2;
+  status = DELIVERED;
+  if (unit(okb, OF.returnCoin) < b.return_rate) {
+    const ts3 = Math.floor(ts2 + DAY_SEC + exponential(okb, OF.returnDelay, b.return_days_mean * DAY_SEC));
+    if (ts3 < asOfEnd) {
+      reg[R_RETURNED] = ts3;
+      reg[R_LAST] = ts3;
+      status = RETURNED;
+    }
+  }
+  return status;
+}
+
+function writeOrder(
+  world: World,
+  orderId: number,
+  firstItemId: number,
+  nItems: number,
+  customerId: number,
+  ts: number,
+  sinks: Sinks,
+  faults: FaultCounts,
+  scratch: BlockScratch,
+): void {
+  const f = world.fault;
+  const okb = keyBase(world.orderBase, orderId);
+  let created = ts;
+  const late = f.late_rows > 0 && unit(okb, OF.lateCoin) < f.late_rows;
+  if (late) created = Math.floor(ts + DAY_SEC * (1 + unit(okb, OF.lateDelay) * (world.scenario.faults.late_days_max - 1)));
+  if (created >= world.calendar.asOfEndSec) return;
+  if (late) faults.late_rows++;
+
+  const reg = scratch.reg;
+  const status = orderLifecycle(world, okb, ts, reg);
+  const last = reg[R_LAST];
+  const updatedSec = last > created ? last : created;
+  writeLines(world, orderId, firstItemId, nItems, ts, updatedSec, sinks, faults, scratch);
+
+  const channel = world.orderChannelAlias.pick(unit(okb, OF.channel));
+  const copies = f.duplicate_rows > 0 && unit(okb, OF.duplicate) < f.duplicate_rows ? 2 : 1;
+  if (copies === 2) faults.duplicate_rows++;
+  for (let c = 0; c < copies; c++) {
+    const s = sinks.orders;
+    const r = s.next();
+    const num = s.num;
+    num[O.id][r] = orderId;
+    num[O.customer][r] = customerId;
+    s.enums[O.status][r] = status;
+    s.enums[O.channel][r] = channel;
+    num[O.ts][r] = ts * US;
+    num[O.shipped][r] = reg[R_SHIPPED] * US;
+    num[O.delivered][r] = reg[R_DELIVERED] * US;
+    num[O.cancelled][r] = reg[R_CANCELLED] * US;
+    num[O.returned][r] = reg[R_RETURNED] * US;
+    num[O.total][r] = reg[R_TOTAL];
+    num[O.created][r] = created * US;
+    num[O.updated][r] = updatedSec * US;
+  }
+}
+
+/** Order lines: products launched by the order time, popularity x the month's category season. Total into reg. */
+function writeLines(
+  world: World,
+  orderId: number,
+  firstItemId: number,
+  nItems: number,
+  ts: number,
+  updatedSec: number,
+  sinks: Sinks,
+  faults: FaultCounts,
+  scratch: BlockScratch,
+): void {
+  const f = world.fault;
+  const cal = world.calendar;
+  const prods = world.products;
+  const launched = launchedBy(prods, ts);
+  const cum = prods.monthCum[cal.month[cal.dayIndex(ts)]];
+  const top = cum[launched - 1];
+  const chosen = scratch.lineProducts;
+  const updated = updatedSec * US;
+  let orderTotal = 0;
+  for (let j = 0; j < nItems; j++) {
+    const itemId = firstItemId + j;
+    const ikb = keyBase(world.itemBase, itemId);
+    let p = searchCumulative(cum, unit(ikb, IF.product) * top, 0, launched);
+    // Lines of one order are distinct products (a few redraws; small ranges may repeat).
+    for (let retry = 0; retry < 3 && contains(chosen, j, p); retry++) p = searchCumulative(cum, unit(ikb, IF.retry + retry) * top, 0, launched);
+    chosen[j] = p;
+    const qty = World.quantity(unit(ikb, IF.quantity));
+    const price = priceAt(prods, p, ts);
+    orderTotal += qty * price;
+    let productId = p + 1;
+    if (f.orphan_product_ids > 0 && unit(ikb, IF.orphanCoin) < f.orphan_product_ids) {
+      productId = prods.count + 1 + Math.floor(unit(ikb, IF.orphanId) * 1000);
+      faults.orphan_product_ids++;
+    }
+    let linePrice = price;
+    if (f.negative_prices > 0 && unit(ikb, IF.negativeCoin) < f.negative_prices) {
+      linePrice = -price;
+      faults.negative_prices++;
+    }
+    const s = sinks.order_items;
+    const r = s.next();
+    const num = s.num;
+    num[I.id][r] = itemId;
+    num[I.order][r] = orderId;
+    num[I.product][r] = productId;
+    num[I.quantity][r] = qty;
+    num[I.price][r] = linePrice;
+    num[I.updated][r] = updated;
+  }
+  scratch.reg[R_TOTAL] = orderTotal;
 }
 
 function contains(values: Int32Array, n: number, v: number): boolean {

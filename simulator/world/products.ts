@@ -28,6 +28,10 @@ export interface ProductRange {
   priceCents: Float64Array;
   /** monthCum[m][p]: cumulative (popularity x category season of month m) over products 0..p. */
   monthCum: Float64Array[];
+  /** launchedByDayEnd[d]: products launched before the end of horizon day d (a starting point for launchedBy). */
+  launchedByDayEnd: Uint32Array;
+  /** Epoch second of the horizon's first day, for launchedByDayEnd. */
+  startSec: number;
 }
 
 /** Rounds a price to shop-like endings (x.99, x.49) in cents. */
@@ -144,8 +148,18 @@ export function buildProducts(scenario: Scenario, calendar: Calendar, catalog: P
     monthCum.push(cum);
   }
 
+  const launchedByDayEnd = new Uint32Array(calendar.days);
+  let launchedCount = 0;
+  for (let d = 0; d < calendar.days; d++) {
+    const dayEnd = calendar.startSec + (d + 1) * DAY_SEC;
+    while (launchedCount < n && launchSec[launchedCount] < dayEnd) launchedCount++;
+    launchedByDayEnd[d] = launchedCount;
+  }
+
   return {
     count: n,
+    launchedByDayEnd,
+    startSec: calendar.startSec,
     launchSec,
     category,
     costCents,
@@ -163,6 +177,13 @@ export function buildProducts(scenario: Scenario, calendar: Calendar, catalog: P
 /** Number of products launched at or before epoch second t (products ascend with launch). */
 export function launchedBy(range: ProductRange, t: number): number {
   const a = range.launchSec;
+  const day = Math.floor((t - range.startSec) / DAY_SEC);
+  if (day >= 0 && day < range.launchedByDayEnd.length) {
+    // Start from the day's end count and step back over the (few) launches later that day.
+    let n = range.launchedByDayEnd[day];
+    while (n > 0 && a[n - 1] > t) n--;
+    return n;
+  }
   let lo = 0;
   let hi = range.count;
   while (lo < hi) {
