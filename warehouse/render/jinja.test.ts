@@ -5,7 +5,7 @@ const runtime = new JinjaRuntime();
 runtime.addMacroFile({
   file: 'macros/m.sql',
   firstLine: 1,
-  text: "{% macro cols() %}{{ return(['a', 'b']) }}{% endmacro %}\n{% macro listed() %}{{ cols() | join(', ') }} in {{ this }}{% endmacro %}\n{% macro duckdb__q() %}duck{% endmacro %}\n{% macro default__q() %}other{% endmacro %}\n",
+  text: "{% macro cols() %}{{ return(['a', 'b']) }}{% endmacro %}\n{% macro listed() %}{{ cols() | join(', ') }} in {{ this }}{% endmacro %}\n{% macro duckdb__q() %}duck{% endmacro %}\n{% macro default__q() %}other{% endmacro %}\n{% macro broken() %}\n{{ dbt.dateadd('fortnight', 1, 'x') }}\n{% endmacro %}\n{% macro outer() %}{{ broken() }}{% endmacro %}\n",
 });
 
 function scope(overrides: Partial<RenderScope> = {}): RenderScope {
@@ -55,6 +55,12 @@ describe('dbt Jinja on nunjucks', () => {
     expect(render("{{ env_var('USER_NAME') }} {{ env_var('NOPE', 'x') }}")).toBe('ana x');
     expect(() => render("{{ env_var('NOPE') }}")).toThrow("models/x.sql:1: env_var('NOPE'): environment variable not set and no default given");
     expect(() => render('select\n{{ run_started_at }}')).toThrow('models/x.sql:2: run_started_at is the wall clock');
+  });
+
+  it('reports an error inside a macro at the calling line, naming the macros it went through', () => {
+    expect(() => render('select\n  {{ outer() }} as x')).toThrow(
+      "models/x.sql:2: dbt.dateadd: unknown date part 'fortnight' (accepted: microsecond, millisecond, second, minute, hour, day, week, month, quarter, year) (in macro broken (macros/m.sql:5), called by outer (macros/m.sql:8))",
+    );
   });
 
   it('explains what it does not support', () => {

@@ -174,6 +174,8 @@ export class JinjaRuntime {
   private readonly returns: ReturnSlot[] = [];
   private readonly templates = new Map<string, nunjucks.Template>();
   private readonly namespaces = new Map<string, ReturnType<typeof macroNamespacesFor>>();
+  /** Macros the current render's error unwound through, innermost first. */
+  private macroTrail: string[] = [];
   /** Project macro names (wrapped functions registered as globals). */
   readonly macroNames = new Set<string>();
 
@@ -360,12 +362,12 @@ export class JinjaRuntime {
       const raw = exported[`m__raw__${macro.name}`] as ((...args: unknown[]) => unknown) | undefined;
       if (!raw) continue;
       this.macroNames.add(macro.name);
-      this.env.addGlobal(macro.name, this.wrapMacro(macro.name, raw));
+      this.env.addGlobal(macro.name, this.wrapMacro(macro.name, `${source.file}:${macro.line}`, raw));
     }
     return found;
   }
 
-  private wrapMacro(name: string, raw: (...args: unknown[]) => unknown) {
+  private wrapMacro(name: string, where: string, raw: (...args: unknown[]) => unknown) {
     const runtime = this;
     return function (this: unknown, ...args: unknown[]) {
       runtime.scopes[runtime.scopes.length - 1]?.macrosCalled?.add(name);
@@ -374,6 +376,10 @@ export class JinjaRuntime {
       try {
         const output = raw.apply(this, args);
         return slot.set ? slot.value : output;
+      } catch (error) {
+        // The error is reported at the model's line; remember which macros it went through.
+        runtime.macroTrail.push(`${name} (${where})`);
+        throw error;
       } finally {
         runtime.returns.pop();
       }
@@ -398,11 +404,15 @@ export class JinjaRuntime {
   /** Renders a template in `scope`; errors become InputError `file:line: message`. */
   render(source: TemplateSource, scope: RenderScope): string {
     const template = this.compile(source);
+    const outer = this.macroTrail;
+    this.macroTrail = [];
     return this.withScope(scope, () => {
       try {
         return template.render({});
       } catch (error) {
-        throw renderError(error, source);
+        throw renderError(error, source, 'render', this.macroTrail);
+      } finally {
+        this.macroTrail = outer;
       }
     });
   }
@@ -444,7 +454,7 @@ function countLines(text: string, offset: number): number {
  * Turns a nunjucks error into one line: `models/x.sql:12: undefined macro 'foo'`. nunjucks
  * reports 0-based lines relative to the template text; snapshot bodies start later in the file.
  */
-export function renderError(error: unknown, source: TemplateSource, phase: 'parse' | 'render' = 'render'): InputError {
+export function renderError(error: unknown, source: TemplateSource, phase: 'parse' | 'render' = 'render', trail: string[] = []): InputError {
   const raw = error instanceof Error ? error.message : String(error);
   const position = /\[Line (\d+), Column (\d+)\]/.exec(raw);
   let message = raw.replace(/^(Template render error: )?\([^)]*\)\s*(\[Line \d+, Column \d+\])?\s*/s, '').trim();
@@ -463,7 +473,8 @@ export function renderError(error: unknown, source: TemplateSource, phase: 'pars
   const line = position ? source.firstLine + Number(position[1]) - (phase === 'parse' ? 1 : 0) : phase === 'render' ? guessLine(source, message) : lastLineOf(source);
   const where = `${source.file}:${line}`;
   if (error instanceof InputError && error.message.startsWith(`${source.file}:`)) return error;
-  return new InputError(`${where}: ${message.split('\n')[0]}`);
+  const via = trail.length ? ` (in macro ${trail.join(', called by ')})` : '';
+  return new InputError(`${where}: ${message.split('\n')[0]}${via}`);
 }
 
 /** dbt_utils macros that introspect the warehouse at render time. */
