@@ -1,4 +1,5 @@
-import { faker } from '@faker-js/faker';
+// The English locale only: the same vocabularies as the default export, 7x faster to import.
+import { faker } from '@faker-js/faker/locale/en';
 
 /**
  * Name pools built once from Faker's English vocabularies (faker is pinned in package.json, so
