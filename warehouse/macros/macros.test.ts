@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDuckDB, type DuckDBEngine } from '../duckdb/index.ts';
-import { renderMacro } from './index.ts';
+import { macroTable, NAMESPACES, renderMacro } from './index.ts';
 
 const vars = { as_of: '2024-03-31' };
 const duck = (name: string, ...args: unknown[]) => renderMacro('duckdb', name, args, vars);
@@ -45,7 +45,28 @@ describe('cross-database macros render the exact SQL per dialect', () => {
     ['dbt_date.day_of_week', ['d', kw({ isoweek: false })], '(dayofweek(cast(d as date)) + 1)', 'extract(dayofweek from cast(d as date))'],
     ['dbt_date.iso_week_of_year', ['d'], 'weekofyear(cast(d as date))', 'extract(isoweek from cast(d as date))'],
     ['dbt_date.date_part', ['year', 'd'], "date_part('year', d)", 'extract(year from d)'],
+    ['dbt.type_date', [], 'date', 'date'],
+    ['dbt.length', ['s'], 'length(s)', 'length(s)'],
+    ['dbt.replace', ['s', "'a'", "'b'"], "replace(s, 'a', 'b')", "replace(s, 'a', 'b')"],
+    ['dbt.right', ['s', 2], 'right(s, 2)', 'right(s, 2)'],
+    ['dbt.position', ["'b'", 's'], "position('b' in s)", "strpos(s, 'b')"],
+    ['dbt.escape_single_quotes', ["it's"], "it''s", "it\\'s"],
+    ['dbt.cast_bool_to_text', ['flag'], 'cast(flag as varchar)', 'lower(cast(flag as string))'],
+    ['dbt.current_timestamp_in_utc_backcompat', [], "cast('2024-03-31 23:59:59' as timestamp)", "cast('2024-03-31 23:59:59' as timestamp)"],
+    ['dbt_utils.safe_divide', ['a', 'b'], '(a) / nullif(b, 0)', 'safe_divide(a, b)'],
+    ['dbt_utils.date_spine', ['month', "'2024-01-01'", "'2024-03-01'"], "select cast(range as date) as date_month from range(cast('2024-01-01' as timestamp), cast('2024-03-01' as timestamp), interval (1) month)", "select d as date_month from unnest(generate_date_array(cast('2024-01-01' as date), cast('2024-03-01' as date), interval 1 MONTH)) as d where d < cast('2024-03-01' as date)"],
+    ['dbt_date.n_days_away', [2, 'd'], 'cast(cast(d as date) + interval (2) day as date)', 'date_add(cast(d as date), interval (2) DAY)'],
+    ['dbt_date.day_of_month', ['d'], 'extract(day from cast(d as date))', 'extract(day from cast(d as date))'],
+    ['dbt_date.day_of_year', ['d'], 'dayofyear(cast(d as date))', 'extract(dayofyear from cast(d as date))'],
+    ['dbt_date.day_name', ['d'], "strftime(cast(d as date), '%a')", "format_date('%a', cast(d as date))"],
+    ['dbt_date.month_name', ['d', kw({ short: false })], "strftime(cast(d as date), '%B')", "format_date('%B', cast(d as date))"],
   ];
+
+  it('covers every macro of every namespace', () => {
+    const tested = new Set(cases.map(([name]) => name));
+    const all = Object.keys(NAMESPACES).flatMap((ns) => Object.keys(macroTable(ns, 'duckdb')).map((m) => `${ns}.${m}`));
+    expect(all.filter((name) => !tested.has(name))).toEqual([]);
+  });
   it.each(cases)('%s(%j)', (name, args, duckdbSql, bigquerySql) => {
     expect(duck(name, ...args)).toBe(duckdbSql);
     expect(bq(name, ...args)).toBe(bigquerySql);
