@@ -3,6 +3,7 @@ import type { AuthClient } from 'google-auth-library';
 import { InputError } from '../contract/errors.ts';
 import { bigqueryOptionsFromEnv, parseDatasets, parseLabels, resolveBigQueryConfig, type BigQueryOptions } from './bigquery/config.ts';
 import { BigQueryEngine } from './bigquery/engine.ts';
+import { readDbtProfile } from './bigquery/profiles.ts';
 import type { RetryPolicy, Sleep } from './bigquery/retry.ts';
 import { openDuckDB } from './duckdb/index.ts';
 import type { Engine } from './engine.ts';
@@ -17,7 +18,7 @@ export interface OpenTargetOptions {
   warehouse: string;
   /** BigQuery settings from flags (highest priority). */
   bigquery?: BigQueryOptions;
-  /** BigQuery settings from a scenario or config file (below flags and environment). */
+  /** BigQuery settings from a config file (below flags and environment). Default: the dbt profile `ecom_sim` in profiles.yml, if any. */
   bigqueryConfig?: BigQueryOptions;
   /** Names the run's BigQuery jobs; the pipeline can also call `engine.beginRun(id)` later. */
   runId?: string;
@@ -36,7 +37,7 @@ export async function openTarget(options: OpenTargetOptions): Promise<Engine> {
     case 'duckdb':
       return openDuckDB(options.warehouse);
     case 'bigquery': {
-      const config = resolveBigQueryConfig(options.bigquery, bigqueryOptionsFromEnv(options.env), options.bigqueryConfig);
+      const config = resolveBigQueryConfig(options.bigquery, bigqueryOptionsFromEnv(options.env), options.bigqueryConfig ?? readDbtProfile({ env: options.env }));
       return BigQueryEngine.open({ config, runId: options.runId, ...(options.testing ?? targetHooks.testing) });
     }
     default:
@@ -71,7 +72,7 @@ export function prepareTarget(flags: TargetFlags, testing?: OpenTargetOptions['t
   }
   checkTargetFlags(flags.target, flags);
   const bigquery = bigqueryOptionsFromFlags(flags);
-  if (flags.target === 'bigquery') resolveBigQueryConfig(bigquery, bigqueryOptionsFromEnv()); // validate now, open later
+  if (flags.target === 'bigquery') resolveBigQueryConfig(bigquery, bigqueryOptionsFromEnv(), readDbtProfile()); // validate now, open later
   return {
     name: flags.target as TargetName,
     open: (options = {}) => openTarget({ target: flags.target, warehouse: flags.warehouse, bigquery, runId: options.runId, testing }),

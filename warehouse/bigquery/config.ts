@@ -20,6 +20,8 @@ export interface BigQueryOptions {
   maximumBytesBilled?: string | number;
   labels?: Record<string, string>;
   dryRun?: boolean;
+  /** A service-account key file (from a dbt profile's `keyfile`); GOOGLE_APPLICATION_CREDENTIALS wins over it. */
+  keyFile?: string;
 }
 
 export interface BigQueryConfig {
@@ -32,6 +34,7 @@ export interface BigQueryConfig {
   maximumBytesBilled?: string;
   labels: Record<string, string>;
   dryRun: boolean;
+  keyFile?: string;
 }
 
 export const DEFAULT_LOCATION = 'US';
@@ -78,6 +81,7 @@ export function resolveBigQueryConfig(...sources: (BigQueryOptions | undefined)[
     maximumBytesBilled: parseBytes(pick('maximumBytesBilled') ?? DEFAULT_MAXIMUM_BYTES_BILLED),
     labels: { ...labels, ...TOOL_LABEL },
     dryRun: pick('dryRun') ?? false,
+    keyFile: pick('keyFile'),
   };
   validate(config);
   return config;

@@ -26,15 +26,18 @@ export interface ResolvedCredentials {
 export async function resolveCredentials(options: {
   projectId?: string;
   authClient?: AuthClient;
+  /** A key file from the config layer (a dbt profile's keyfile); the environment variable wins. */
+  keyFile?: string;
   env?: NodeJS.ProcessEnv;
 }): Promise<ResolvedCredentials> {
   const env = options.env ?? process.env;
   if (options.authClient) return { authClient: options.authClient, projectId: requireProject(options.projectId) };
 
-  const keyFile = env.GOOGLE_APPLICATION_CREDENTIALS;
-  if (keyFile) checkKeyFile(keyFile);
+  const fromEnv = env.GOOGLE_APPLICATION_CREDENTIALS;
+  if (fromEnv) checkKeyFile(fromEnv, `GOOGLE_APPLICATION_CREDENTIALS=${fromEnv}`);
+  else if (options.keyFile) checkKeyFile(options.keyFile, `the profile's keyfile ${options.keyFile}`);
 
-  const auth = new GoogleAuth({ scopes: [BIGQUERY_SCOPE] });
+  const auth = new GoogleAuth({ scopes: [BIGQUERY_SCOPE], ...(!fromEnv && options.keyFile ? { keyFilename: options.keyFile } : {}) });
   let authClient: AuthClient;
   try {
     authClient = await auth.getClient();
@@ -62,18 +65,18 @@ function requireProject(projectId: string | undefined): string {
   throw new InputError(`BigQuery project not set: pass --bq-project or set ${ENV.project.join(' / ')}`);
 }
 
-function checkKeyFile(file: string): void {
+function checkKeyFile(file: string, what: string): void {
   let parsed: unknown;
   try {
     parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const problem = code === 'ENOENT' ? 'does not exist' : code ? `cannot be read (${code})` : 'is not JSON';
-    throw new InputError(`GOOGLE_APPLICATION_CREDENTIALS=${file} ${problem}: ${HOW_TO}`);
+    throw new InputError(`${what} ${problem}: ${HOW_TO}`);
   }
   const type = (parsed as { type?: unknown })?.type;
   if (typeof type !== 'string' || !CREDENTIAL_TYPES.has(type)) {
-    throw new InputError(`GOOGLE_APPLICATION_CREDENTIALS=${file} is not a Google credentials file (no known "type"): ${HOW_TO}`);
+    throw new InputError(`${what} is not a Google credentials file (no known "type"): ${HOW_TO}`);
   }
 }
 

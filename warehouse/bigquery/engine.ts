@@ -84,7 +84,7 @@ export class BigQueryEngine implements Engine {
    * permissions are one line and exit 2.
    */
   static async open(options: BigQueryEngineOptions): Promise<BigQueryEngine> {
-    const { authClient, projectId } = await resolveCredentials({ projectId: options.config.projectId, authClient: options.authClient });
+    const { authClient, projectId } = await resolveCredentials({ projectId: options.config.projectId, authClient: options.authClient, keyFile: options.config.keyFile });
     const client = new BigQuery({
       projectId,
       location: options.config.location,

@@ -4,3 +4,4 @@ export { bigqueryOptionsFromEnv, resolveBigQueryConfig, datasetIdOf, LAYERS, typ
 export { BigQueryJobError, queryJobId } from './jobs.ts';
 export { tableSchema, bigqueryType } from './types.ts';
 export { BigQueryLandingWriter, LOADING_PREFIX } from './landing.ts';
+export { readDbtProfile, DEFAULT_PROFILE } from './profiles.ts';

@@ -8,6 +8,8 @@ import net from 'node:net';
 process.env.METADATA_SERVER_DETECTION = 'none';
 delete process.env.GOOGLE_APPLICATION_CREDENTIALS;
 delete process.env.BIGQUERY_EMULATOR_HOST;
+// Hermetic: a developer's ~/.dbt/profiles.yml must not change what the tests send.
+process.env.DBT_PROFILES_DIR = '/nonexistent/ecomsim-tests';
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost|::ffff:127\.\d+\.\d+\.\d+)$/i;
 export const blockedHosts: string[] = [];
