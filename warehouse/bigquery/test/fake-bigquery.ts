@@ -42,6 +42,8 @@ interface Injection {
   reason: string;
   message: string;
   times: number;
+  /** Process the request first, then answer with the error (the response was lost). */
+  after?: boolean;
 }
 
 interface JobFailure {
@@ -91,6 +93,11 @@ export class FakeBigQuery {
     this.injections.push({ match, status: error.status, reason: error.reason, message: error.message ?? `injected ${error.reason}`, times: error.times ?? 1 });
   }
 
+  /** The next `times` matching requests are carried out, but answered with an error: a lost response. */
+  failAfter(match: (r: LoggedRequest) => boolean, error: { status: number; reason: string; message?: string; times?: number }): void {
+    this.injections.push({ match, status: error.status, reason: error.reason, message: error.message ?? `injected ${error.reason}`, times: error.times ?? 1, after: true });
+  }
+
   /** The next `times` query jobs whose SQL matches finish DONE with this errorResult. */
   failJob(match: (sql: string) => boolean, error: { reason: string; message: string; times?: number }): void {
     this.jobFailures.push({ match, reason: error.reason, message: error.message, times: error.times ?? 1 });
@@ -129,12 +136,11 @@ export class FakeBigQuery {
       res.end(body === undefined ? '' : JSON.stringify(body));
     };
     const injected = this.injections.find((i) => i.times > 0 && i.match(entry));
-    if (injected) {
-      injected.times--;
-      return send(injected.status, apiError(injected.status, injected.reason, injected.message));
-    }
+    if (injected) injected.times--;
+    if (injected && !injected.after) return send(injected.status, apiError(injected.status, injected.reason, injected.message));
     try {
       const [status, body] = await this.route(entry);
+      if (injected) return send(injected.status, apiError(injected.status, injected.reason, injected.message));
       send(status, body);
     } catch (error) {
       send(500, apiError(500, 'internalError', String(error)));

@@ -100,6 +100,19 @@ describe('BigQuery query jobs', () => {
     expect(sleeps).toEqual([1000, 2000, 4000]);
   });
 
+  it('a lost insert response is retried under the same id, and the 409 that follows fetches the job instead of running it twice', async () => {
+    let runs = 0;
+    fake.onQuery = () => (runs++, { bytes: 1 });
+    fake.failAfter((r) => r.method === 'POST' && r.path.endsWith('/jobs'), { status: 503, reason: 'backendError' });
+    const { engine, sleeps } = await openTestEngine(fake);
+    await engine.execute(MODEL_SQL, { label: LABEL });
+    const ids = queryInserts().map((r) => r.body.jobReference.jobId);
+    expect(ids).toEqual([ids[0], ids[0]]);
+    expect(runs).toBe(1);
+    expect(fake.find('GET', new RegExp(`/jobs/${ids[0]}$`))).toHaveLength(1);
+    expect(sleeps).toEqual([1000]);
+  });
+
   it('runs a job that failed with a transient reason again under a new, derived id', async () => {
     const { engine, sleeps } = await openTestEngine(fake);
     fake.failJob((sql) => sql === MODEL_SQL, { reason: 'backendError', message: 'Backend error. Job aborted.' });

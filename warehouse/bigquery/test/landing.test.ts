@@ -169,6 +169,20 @@ describe('BigQuery landing through load jobs', () => {
     expect(fake.table('landing', 'orders')!.rows).toHaveLength(2);
   });
 
+  it('an upload whose response was lost is sent again under the same job id, and its rows are appended once', async () => {
+    const { engine } = await openTestEngine(fake, {}, { chunkBytes: 400 });
+    // The second chunk's load job is created (an append), but its answer never arrives.
+    fake.failAfter((r) => r.path.startsWith('/upload/') && r.body.configuration.load.writeDisposition === 'WRITE_APPEND', { status: 502, reason: 'backendError' });
+    const writer = await engine.openLanding('landing', [orders]);
+    const many = Array.from({ length: 9 }, (_, i) => ({ ...ORDERS[i % 2], order_id: 100 + i }));
+    await writer.append(batchOf(orders, many));
+    await writer.commit();
+    const ids = fake.find('POST', /^\/upload\//).map((u) => u.body.jobReference.jobId);
+    expect(ids[1]).toBe(ids[2]); // the retry
+    expect(new Set(ids).size).toBe(ids.length - 1);
+    expect(fake.table('landing', 'orders')!.rows.map((r) => r.order_id)).toEqual(many.map((o) => o.order_id));
+  });
+
   it('--dry-run sends no data and reports what would be loaded', async () => {
     const { engine, report } = await openTestEngine(fake, { dryRun: true });
     const writer = await engine.openLanding('landing', [orders]);

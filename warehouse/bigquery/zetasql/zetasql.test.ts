@@ -1,3 +1,8 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LANDING_TABLES } from '../../../contract/landing.ts';
 import { BigQueryAnalyzer, ZetaSqlAnalysisError } from './analyzer.ts';
@@ -59,6 +64,32 @@ describe.skipIf(!zetaSqlAvailable())('ZetaSQL service wrapper', () => {
     expect(() => process.kill(own.pid, 0)).toThrow();
     await own.stop(); // idempotent
     await expect(own.call('formatSql', { sql: 'SELECT 1' })).rejects.toThrow(/exited/);
+  });
+
+  it('leaves no server behind when its process exits or is terminated without stop()', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zetasql-orphan-'));
+    const script = join(dir, 'start.mts');
+    const serverModule = fileURLToPath(new URL('./server.ts', import.meta.url));
+    writeFileSync(
+      script,
+      `import { startZetaSql } from ${JSON.stringify(serverModule)};\n` +
+        "const server = await startZetaSql();\nprocess.stdout.write(`${server.pid}\\n`);\n" +
+        "if (process.argv[2] === 'exit') process.exit(0);\nsetInterval(() => {}, 1000);\n",
+    );
+    try {
+      for (const mode of ['exit', 'terminate']) {
+        const child = spawn(process.execPath, ['--import', 'tsx', script, mode], { stdio: ['ignore', 'pipe', 'inherit'] });
+        const pid = await new Promise<number>((resolve) => child.stdout.once('data', (d) => resolve(Number(String(d).trim()))));
+        expect(() => process.kill(pid, 0), mode).not.toThrow();
+        if (mode === 'terminate') child.kill('SIGTERM');
+        await new Promise((resolve) => child.once('exit', resolve));
+        const deadline = Date.now() + 5000;
+        while (Date.now() < deadline && isAlive(pid)) await new Promise((r) => setTimeout(r, 50));
+        expect(isAlive(pid), `server after the parent's ${mode}`).toBe(false);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('resolves landing tables in every BigQuery path form, with contract types', async () => {
@@ -168,3 +199,12 @@ describe.skipIf(!zetaSqlAvailable())('ZetaSQL service wrapper', () => {
     }
   });
 });
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
