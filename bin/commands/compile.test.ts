@@ -109,6 +109,7 @@ describe('sim ls', () => {
   });
 
   it('rejects an unknown resource type', async () => {
-    await expect(listNodes({ output: 'selector', projectDir: MINI, resourceType: ['table'] })).rejects.toThrow('--resource-type table: not one of model, seed, snapshot, test, unit_test, source');
+    await expect(listNodes({ output: 'selector', projectDir: MINI, resourceType: ['table'] })).rejects.toThrow('--resource-type table: not one of model, seed, snapshot, test, unit_test, source, all');
+    expect((await listNodes({ output: 'name', projectDir: MINI, resourceType: ['all'], select: ['source:landing.customers'] })).trim()).toBe('landing.customers');
   });
 });

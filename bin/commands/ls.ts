@@ -25,20 +25,24 @@ export function registerLs(program: Command): void {
     .description('list the nodes a selection picks (models, seeds, snapshots, tests, unit tests, sources), like dbt ls')
     .option('-s, --select <selector...>', 'dbt selection syntax: name, +name, name+, @name, tag:x, path:x, config.materialized:x, source:x; space = union, comma = intersection')
     .option('--exclude <selector...>', 'nodes to leave out (same syntax)')
-    .option('--resource-type <type...>', `only these types: ${RESOURCE_TYPES.join(', ')}`)
+    .option('--resource-type <type...>', `only these types: ${RESOURCE_TYPES.join(', ')} (or all)`)
     .addOption(new Option('--output <format>', 'how to print each node').choices([...OUTPUTS]).default('selector'))
     .option('--output-keys <key...>', 'with --output json: only these keys (e.g. name resource_type)')
     .option('--vars <yaml>', "vars as YAML or JSON, e.g. '{as_of: 2024-06-30}'")
     .option('--project-dir <dir>', 'model project (default: the current folder if it has dbt_project.yml, else the built-in project)')
     .action(async (flags: LsFlags) => {
-      process.stdout.write(await listNodes(flags));
+      const out = await listNodes(flags);
+      // Like dbt: an empty selection is worth a word on stderr, not an error.
+      if (!out) process.stderr.write('no nodes selected\n');
+      process.stdout.write(out);
     });
 }
 
 export async function listNodes(flags: LsFlags, cwd = process.cwd()): Promise<string> {
-  const types = (flags.resourceType ?? []).map((t) => (t === 'unit-test' ? 'unit_test' : t));
+  const given = (flags.resourceType ?? []).map((t) => (t === 'unit-test' ? 'unit_test' : t));
+  const types = given.includes('all') ? [...RESOURCE_TYPES] : given;
   for (const t of types) {
-    if (!(RESOURCE_TYPES as readonly string[]).includes(t)) throw new InputError(`--resource-type ${t}: not one of ${RESOURCE_TYPES.join(', ')}`);
+    if (!(RESOURCE_TYPES as readonly string[]).includes(t)) throw new InputError(`--resource-type ${t}: not one of ${RESOURCE_TYPES.join(', ')}, all`);
   }
   const project = await loadProject(resolveProjectDir(flags.projectDir, cwd), { vars: parseVarsFlag(flags.vars) });
   const ids = selectNodes(project, {
