@@ -5,7 +5,7 @@ import { InputError } from '../../contract/errors.ts';
 import type { TableContract } from '../../contract/types.ts';
 import type { Dialect } from '../dialect.ts';
 import { EngineError, type ColumnInfo, type Engine, type ExecuteResult, type LandingWriter, type RelationInfo, type Row, type StatementOptions } from '../engine.ts';
-import { datasetIdOf, formatBytes, LAYERS, type BigQueryConfig } from './config.ts';
+import { datasetIdOf, formatBytes, type BigQueryConfig } from './config.ts';
 import { resolveCredentials } from './credentials.ts';
 import { createBigQueryDialect } from './dialect.ts';
 import { JobRunner, slug } from './jobs.ts';
@@ -59,7 +59,7 @@ export class BigQueryEngine implements Engine {
 
   private constructor(
     readonly config: BigQueryConfig & { projectId: string },
-    private readonly client: BigQuery,
+    client: BigQuery,
     private readonly options: BigQueryEngineOptions,
   ) {
     this.projectId = config.projectId;

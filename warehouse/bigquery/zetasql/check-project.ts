@@ -79,7 +79,8 @@ export function landingCatalog(project?: string): BigQueryCatalog {
 
 export async function checkProject(server: ZetaSqlServer, options: CheckOptions): Promise<CheckReport> {
   const project = await loadProject(options.projectDir, { vars: options.vars });
-  const selected = new Set(selectNodes(project, { select: options.select, exclude: options.exclude }));
+  // Unit tests run on DuckDB fixtures (sim test), not in a warehouse: nothing to analyse here.
+  const selected = new Set(selectNodes(project, { select: options.select, exclude: options.exclude }).filter((id) => project.nodes.has(id)));
   // Parents outside the selection run too: their columns are what the selected nodes see.
   const needed = new Set<string>();
   for (const id of selected) {
@@ -118,10 +119,22 @@ export async function checkProject(server: ZetaSqlServer, options: CheckOptions)
     //    BigQuery project receives them: CREATE OR REPLACE TABLE/VIEW ... AS.
     const runnable = [...needed].filter((id) => project.nodes.get(id)!.resourceType !== 'test');
     if (runnable.length) await build(engine, project, { target: CHECK_TARGET, select: names(runnable), vars: options.vars, mode: 'run', onEvent });
-    // 2. The data tests of the selection (dbt's eager indirect selection), on those relations.
-    if ([...selected].some((id) => project.nodes.get(id)!.resourceType === 'test')) {
-      await build(engine, project, { target: CHECK_TARGET, select: options.select, exclude: options.exclude, vars: options.vars, mode: 'test', onEvent });
+    // 2. The data tests of the selection (dbt's eager indirect selection), on those relations;
+    //    a test of an invalid model is skipped, not reported again as "table not found".
+    const tests = [...selected].filter((id) => project.nodes.get(id)!.resourceType === 'test');
+    const runnableTests: string[] = [];
+    for (const id of tests) {
+      const broken = [...ancestorsOf(project, id)].find((a) => seen.get(a)?.status === 'error' || seen.get(a)?.status === 'skipped');
+      if (!broken) {
+        runnableTests.push(id);
+        continue;
+      }
+      const node = project.nodes.get(id)!;
+      const skipped: NodeCheck = { uniqueId: id, name: node.name, resourceType: 'test', status: 'skipped', statements: 0, skippedBecause: `skipped: upstream ${project.nodes.get(broken)!.name} is not valid BigQuery SQL` };
+      seen.set(id, skipped);
+      options.onNode?.(skipped);
     }
+    if (runnableTests.length) await build(engine, project, { target: CHECK_TARGET, select: names(runnableTests), vars: options.vars, mode: 'test', onEvent });
     // 3. Incremental models and snapshots again, now that their tables exist: the MERGE (or
     //    delete+insert, insert_overwrite, snapshot update/insert) statements of every later run.
     const again = runnable.filter((id) => {
