@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { openDuckDB } from '../../warehouse/duckdb/index.ts';
 import { main } from '../cli.ts';
 import { compileProject } from './compile.ts';
 import { listNodes } from './ls.ts';
@@ -74,6 +75,22 @@ describe('sim compile', () => {
     expect(manifest.macros['macro.mini.cents_to_dollars']).toMatchObject({ resource_type: 'macro', original_file_path: 'macros/money.sql' });
     expect(manifest.docs['doc.mini.dim_customers']).toMatchObject({ resource_type: 'doc', block_contents: 'One row per customer who ordered.' });
     expect(manifest.unit_tests['unit_test.mini.fct_orders.fct_orders_converts_cents']).toMatchObject({ model: 'fct_orders', resource_type: 'unit_test' });
+  });
+
+  it('with --warehouse, reads the landed scenario and compiles existing incremental models incrementally', async () => {
+    const cwd = tempDir();
+    const engine = await openDuckDB(path.join(cwd, 'w.duckdb'));
+    await engine.execute("create schema landing; create table landing._sim_meta (key varchar, value varchar); insert into landing._sim_meta values ('as_of', '2025-06-30'), ('digests', '{}')");
+    await engine.execute('create schema marts; create table marts.fct_orders (order_id bigint)');
+    await engine.close();
+    await compileProject({ target: 'duckdb', projectDir: MINI, warehouse: 'w.duckdb' }, cwd);
+    const read = (file: string) => readFileSync(path.join(cwd, 'target/compiled/duckdb', file), 'utf8');
+    expect(read('models/marts/fct_orders.sql')).toContain('select max(order_date) - 3 from "marts"."fct_orders"');
+    expect(read('tests/assert_no_future_orders.sql')).toContain("cast('2025-06-30' as date)");
+    await compileProject({ target: 'duckdb', projectDir: MINI, warehouse: 'w.duckdb', fullRefresh: true, vars: '{as_of: 2025-01-01}' }, cwd);
+    expect(read('models/marts/fct_orders.sql')).not.toContain('max(order_date)');
+    expect(read('tests/assert_no_future_orders.sql')).toContain("cast('2025-01-01' as date)");
+    await expect(compileProject({ target: 'duckdb', projectDir: MINI, warehouse: 'missing.duckdb' }, cwd)).rejects.toThrow('no such file');
   });
 
   it('exits 2 with one line on a bad target and writes nothing', async () => {

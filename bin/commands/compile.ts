@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { InputError } from '../../contract/errors.ts';
@@ -7,10 +7,12 @@ import { bigqueryDialect } from '../../warehouse/bigquery/dialect.ts';
 import { selectNodes } from '../../warehouse/dag/select.ts';
 import type { Dialect } from '../../warehouse/dialect.ts';
 import { duckdbDialect } from '../../warehouse/duckdb/dialect.ts';
+import { openDuckDB } from '../../warehouse/duckdb/engine.ts';
+import { readScenarioVars } from '../../warehouse/runner/scenario.ts';
 import { loadProject } from '../../warehouse/project/load.ts';
 import { parseVarsFlag, resolveProjectDir } from '../../warehouse/project/locate.ts';
 import type { CompileContext, CompiledNode, ExecutableNode, Project, TestNode } from '../../warehouse/project/types.ts';
-import { compileNode, isProjectGenericTest, resolveTestArgs } from '../../warehouse/render/compile.ts';
+import { compileNode, isProjectGenericTest, relationFor, resolveTestArgs } from '../../warehouse/render/compile.ts';
 import { genericTestSql } from '../../warehouse/testing/generic.ts';
 
 const DIALECTS: Record<string, Dialect> = { duckdb: duckdbDialect, bigquery: bigqueryDialect };
@@ -23,6 +25,8 @@ interface CompileFlags {
   projectDir?: string;
   schemaPrefix?: string;
   json?: boolean;
+  warehouse?: string;
+  fullRefresh?: boolean;
 }
 
 export function registerCompile(program: Command): void {
@@ -35,10 +39,13 @@ export function registerCompile(program: Command): void {
     .option('--vars <yaml>', "vars as YAML or JSON over dbt_project.yml's, e.g. '{as_of: 2024-06-30}'")
     .option('--project-dir <dir>', 'model project (default: the current folder if it has dbt_project.yml, else the built-in project)')
     .option('--schema-prefix <prefix>', 'per-developer prefix for every schema/dataset (<prefix>_staging, ...)')
+    .option('--warehouse <file>', "read a built DuckDB warehouse, like dbt compile reads the target: scenario vars from landing._sim_meta, and is_incremental() true for incremental models that exist there")
+    .option('--full-refresh', 'with --warehouse: compile incremental models as full rebuilds')
     .option('--json', 'print the compiled nodes as JSON instead of a summary')
     .addHelpText('after', `
-Incremental models compile as on a first build (is_incremental() is false). Scenario vars
-(as_of, start_date, end_date) come from dbt_project.yml here; --vars overrides them.
+Without --warehouse, incremental models compile as on a first build (is_incremental() is
+false) and scenario vars (as_of, start_date, end_date) come from dbt_project.yml; --vars
+overrides them either way.
 Generic tests compile to the SELECT of failing rows that sim test runs.`)
     .action(async (flags: CompileFlags) => {
       const result = await compileProject(flags);
@@ -56,13 +63,17 @@ export interface CompileResult {
 export async function compileProject(flags: CompileFlags, cwd = process.cwd()): Promise<CompileResult> {
   const dialect = DIALECTS[flags.target];
   if (!dialect) throw new InputError(`--target ${flags.target}: not one of ${Object.keys(DIALECTS).join(', ')}`);
-  const vars = parseVarsFlag(flags.vars);
-  const project = await loadProject(resolveProjectDir(flags.projectDir, cwd), { vars });
-  const ctx: CompileContext = {
-    dialect,
-    target: { name: flags.target, type: dialect.name, schema: 'main', ...(flags.schemaPrefix ? { schema_prefix: flags.schemaPrefix } : {}) },
-    vars,
-    isIncremental: false,
+  const cliVars = parseVarsFlag(flags.vars);
+  const project = await loadProject(resolveProjectDir(flags.projectDir, cwd), { vars: cliVars });
+  const target = { name: flags.target, type: dialect.name, schema: 'main', ...(flags.schemaPrefix ? { schema_prefix: flags.schemaPrefix } : {}) };
+  const built = flags.warehouse === undefined ? undefined : await readWarehouse(path.resolve(cwd, flags.warehouse));
+  const vars = built ? { ...built.vars, ...(cliVars ?? {}) } : cliVars;
+  const ctx: CompileContext = { dialect, target, vars, isIncremental: false };
+  /** dbt's is_incremental(): an incremental model whose relation already exists, without --full-refresh. */
+  const incremental = (node: ExecutableNode) => {
+    if (!built || flags.fullRefresh || node.resourceType !== 'model' || node.config.materialized !== 'incremental' || node.config.full_refresh === true) return false;
+    const relation = relationFor(node, target);
+    return built.relations.has(`${relation.schema}.${relation.identifier}`.toLowerCase());
   };
   const ids = selectNodes(project, { select: flags.select, exclude: flags.exclude, resourceTypes: ['model', 'snapshot', 'test', 'seed'] });
   const targetDir = path.resolve(cwd, 'target');
@@ -73,7 +84,7 @@ export async function compileProject(flags: CompileFlags, cwd = process.cwd()): 
   for (const id of ids) {
     const node = project.nodes.get(id)!;
     if (node.resourceType === 'seed') continue;
-    const result = compileOne(project, node, ctx);
+    const result = compileOne(project, node, { ...ctx, isIncremental: incremental(node) });
     compiled.set(id, result);
     const rel = compiledPathOf(node);
     const file = path.join(outDir, rel);
@@ -85,6 +96,19 @@ export async function compileProject(flags: CompileFlags, cwd = process.cwd()): 
   }
   const manifest = writeManifest(targetDir, buildManifest(project, { dialect, target: ctx.target, compiled, compiledPaths }));
   return { dir: outDir, manifest, files };
+}
+
+/** The landed scenario and the relations of a built DuckDB warehouse (opened, read, closed). */
+async function readWarehouse(file: string): Promise<{ vars: Record<string, string>; relations: Set<string> }> {
+  if (!existsSync(file)) throw new InputError(`--warehouse ${file}: no such file (build one with sim run, or leave the flag out)`);
+  const engine = await openDuckDB(file);
+  try {
+    const vars = await readScenarioVars(engine);
+    const relations = new Set((await engine.listRelations()).map((r) => `${r.schema}.${r.name}`.toLowerCase()));
+    return { vars, relations };
+  } finally {
+    await engine.close();
+  }
 }
 
 /** dbt's layout: the SQL file's own path; a generic test under its YAML file's path. */
