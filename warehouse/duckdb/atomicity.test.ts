@@ -56,6 +56,7 @@ function exited(proc: ChildProcess): Promise<void> {
 describe('atomic landing', () => {
   it('keeps the previous landing when a run fails mid-landing, and replaces it on commit', async () => {
     const engine = await openDuckDB(file);
+    const before = await engine.query(`SELECT current_setting('memory_limit') AS l`);
     await landVersion(engine, 'v1', 1000);
 
     const failing = await engine.openLanding('landing', [versioned]);
@@ -66,6 +67,8 @@ describe('atomic landing', () => {
 
     await landVersion(engine, 'v3', 3000);
     expect(await landingState(engine)).toEqual({ n: 3000, lo: 'v3', hi: 'v3' });
+    // the load's memory cap is lifted again for the models
+    expect(await engine.query(`SELECT current_setting('memory_limit') AS l`)).toEqual(before);
     await engine.close();
   });
 

@@ -17,6 +17,7 @@ import { plainValueConverter } from './values.ts';
 export class DuckDBEngine implements Engine {
   readonly dialect = duckdbDialect;
   private queue: Promise<unknown> = Promise.resolve();
+  private loadCapped = false;
   private closed = false;
 
   private constructor(
@@ -62,6 +63,19 @@ export class DuckDBEngine implements Engine {
         createAppender: (s, t) => this.serial(`appender ${s}.${t}`, () => this.connection.createAppender(t, s)) as Promise<DuckDBAppender>,
         checkpoint: async () => {
           if (this.path !== ':memory:') await this.execute('CHECKPOINT');
+        },
+        // Landed blocks are written to the file as the load goes; without a cap DuckDB keeps
+        // them cached too (its default limit is 80% of RAM), and RSS grows with the scale. A
+        // file warehouse can evict them, so the load runs under a small cap; models keep the default.
+        beginLoad: async () => {
+          if (this.path === ':memory:') return;
+          this.loadCapped = true;
+          await this.execute(`SET memory_limit = '${LANDING_MEMORY_LIMIT}'`);
+        },
+        endLoad: async () => {
+          if (!this.loadCapped) return;
+          this.loadCapped = false;
+          await this.execute('RESET memory_limit'); // back to DuckDB's default (80% of RAM)
         },
       },
       schema,
@@ -111,6 +125,9 @@ export class DuckDBEngine implements Engine {
     return run;
   }
 }
+
+/** DuckDB's memory cap while a landing loads into a file warehouse. */
+export const LANDING_MEMORY_LIMIT = '512MB';
 
 /** Opens (creating if needed) a DuckDB warehouse file, or an in-memory one for ':memory:'. */
 export function openDuckDB(file = './warehouse.duckdb'): Promise<DuckDBEngine> {

@@ -18,6 +18,9 @@ export interface LandingConnection {
   query(sql: string): Promise<Array<Record<string, unknown>>>;
   createAppender(schema: string, table: string): Promise<DuckDBAppender>;
   checkpoint(): Promise<void>;
+  /** Called before the first table is created and after commit/abort (memory settings of a load). */
+  beginLoad?(): Promise<void>;
+  endLoad?(): Promise<void>;
 }
 
 /**
@@ -38,6 +41,7 @@ export class DuckDBLandingWriter implements LandingWriter {
   static async open(db: LandingConnection, schema: string, tables: readonly TableContract[]): Promise<DuckDBLandingWriter> {
     await db.execute(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
     await dropLeftovers(db, schema);
+    await db.beginLoad?.();
     const writer = new DuckDBLandingWriter(db, schema, tables);
     // No NOT NULL constraints: landing is raw data, and seeded faults put NULLs where clean data has none.
     for (const table of tables) {
@@ -79,6 +83,7 @@ export class DuckDBLandingWriter implements LandingWriter {
     this.state = 'committed';
     // Fold the WAL into the file now, so the next open does not replay a whole landing.
     await this.db.checkpoint();
+    await this.db.endLoad?.();
   }
 
   async abort(): Promise<void> {
@@ -94,6 +99,7 @@ export class DuckDBLandingWriter implements LandingWriter {
     }
     this.writers.clear();
     await dropLeftovers(this.db, this.schema);
+    await this.db.endLoad?.();
   }
 
   private loadingName(name: string): string {
