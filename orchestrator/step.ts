@@ -12,9 +12,15 @@ export function steppedScenario(meta: Record<string, string>, days: number, ware
   }
   const scenario = JSON.parse(meta.scenario) as Scenario;
   const asOf = addDays(scenario.as_of, days);
+  const left = daysBetween(scenario.as_of, scenario.end_date);
+  if (left === 0) {
+    throw new InputError(
+      `the landing is already as of its end_date ${scenario.end_date}; land with an earlier --as-of (sim --seed ${scenario.seed} --as-of YYYY-MM-DD) or a later --end-date, then step`,
+    );
+  }
   if (asOf > scenario.end_date) {
     throw new InputError(
-      `--days ${days} would move as_of from ${scenario.as_of} to ${asOf}, past the scenario's end_date ${scenario.end_date}; use at most --days ${daysBetween(scenario.as_of, scenario.end_date)} or re-run with a later --end-date`,
+      `--days ${days} would move as_of from ${scenario.as_of} to ${asOf}, past the scenario's end_date ${scenario.end_date}; use at most --days ${left} or re-land with a later --end-date`,
     );
   }
   return { ...scenario, as_of: asOf };
