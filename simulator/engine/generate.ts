@@ -1,10 +1,9 @@
 import { customers, orderItems, orders, productPrices, products } from '../../contract/landing.ts';
 import { DAY_SEC } from '../calendar/calendar.ts';
-import { searchCumulative } from '../rng/choice.ts';
 import { exponential, logNormal, unit } from '../rng/distributions.ts';
 import { fieldHash, keyBase } from '../rng/hash.ts';
 import type { FaultKind } from '../scenario/types.ts';
-import { launchedBy, priceAt } from '../world/products.ts';
+import { launchedBy, pickProduct, priceAt } from '../world/products.ts';
 import { CF, emptyProfile, IF, OF, World, type CustomerProfile } from '../world/world.ts';
 import { columnIndex, type TableSink } from './sink.ts';
 
@@ -351,17 +350,16 @@ function writeLines(
   const cal = world.calendar;
   const prods = world.products;
   const launched = launchedBy(prods, ts);
-  const cum = prods.monthCum[cal.month[cal.dayIndex(ts)]];
-  const top = cum[launched - 1];
+  const month = cal.month[cal.dayIndex(ts)];
   const chosen = scratch.lineProducts;
   const updated = updatedSec * US;
   let orderTotal = 0;
   for (let j = 0; j < nItems; j++) {
     const itemId = firstItemId + j;
     const ikb = keyBase(world.itemBase, itemId);
-    let p = searchCumulative(cum, unit(ikb, IF.product) * top, 0, launched);
+    let p = pickProduct(prods, month, launched, unit(ikb, IF.product));
     // Lines of one order are distinct products (a few redraws; small ranges may repeat).
-    for (let retry = 0; retry < 3 && contains(chosen, j, p); retry++) p = searchCumulative(cum, unit(ikb, IF.retry + retry) * top, 0, launched);
+    for (let retry = 0; retry < 3 && contains(chosen, j, p); retry++) p = pickProduct(prods, month, launched, unit(ikb, IF.retry + retry));
     chosen[j] = p;
     const qty = World.quantity(unit(ikb, IF.quantity));
     const price = priceAt(prods, p, ts);

@@ -1,4 +1,4 @@
-import { AliasTable } from '../rng/choice.ts';
+import { AliasTable, searchCumulative } from '../rng/choice.ts';
 import { exponential, logNormal, normal, poisson, unit } from '../rng/distributions.ts';
 import { keyBase, streamBase } from '../rng/hash.ts';
 import { DAY_SEC, type Calendar } from '../calendar/calendar.ts';
@@ -28,10 +28,32 @@ export interface ProductRange {
   priceCents: Float64Array;
   /** monthCum[m][p]: cumulative (popularity x category season of month m) over products 0..p. */
   monthCum: Float64Array[];
+  /** monthGuide[m][k]: the first product p with monthCum[m][p] > k/GUIDE_BUCKETS of the total (narrows the search). */
+  monthGuide: Uint32Array[];
   /** launchedByDayEnd[d]: products launched before the end of horizon day d (a starting point for launchedBy). */
   launchedByDayEnd: Uint32Array;
   /** Epoch second of the horizon's first day, for launchedByDayEnd. */
   startSec: number;
+}
+
+const GUIDE_BUCKETS = 1024;
+
+/**
+ * Draws a product among those launched (ids 0..launched-1) with weight popularity x season of
+ * month m, from one uniform u: the inverse CDF over the prefix of the month's cumulative table.
+ * The guide table narrows the binary search to a bucket (widened by one on each side against
+ * rounding), which keeps it in cache for large ranges; the result equals a full binary search.
+ */
+export function pickProduct(range: ProductRange, m: number, launched: number, u: number): number {
+  const cum = range.monthCum[m];
+  const guide = range.monthGuide[m];
+  const target = u * cum[launched - 1];
+  const k = Math.floor((target / cum[range.count - 1]) * GUIDE_BUCKETS);
+  let lo = guide[k > 0 ? k - 1 : 0];
+  let hi = k + 2 <= GUIDE_BUCKETS ? guide[k + 2] + 1 : launched;
+  if (hi > launched) hi = launched;
+  if (lo >= hi) lo = 0;
+  return searchCumulative(cum, target, lo, hi);
 }
 
 /** Rounds a price to shop-like endings (x.99, x.49) in cents. */
@@ -147,6 +169,17 @@ export function buildProducts(scenario: Scenario, calendar: Calendar, catalog: P
     }
     monthCum.push(cum);
   }
+  const monthGuide = monthCum.map((cum) => {
+    const guide = new Uint32Array(GUIDE_BUCKETS + 1);
+    const total = cum[n - 1];
+    let p = 0;
+    for (let k = 0; k <= GUIDE_BUCKETS; k++) {
+      const edge = (k / GUIDE_BUCKETS) * total;
+      while (p < n - 1 && cum[p] <= edge) p++;
+      guide[k] = p;
+    }
+    return guide;
+  });
 
   const launchedByDayEnd = new Uint32Array(calendar.days);
   let launchedCount = 0;
@@ -171,6 +204,7 @@ export function buildProducts(scenario: Scenario, calendar: Calendar, catalog: P
     priceSec: Float64Array.from(secs),
     priceCents: Float64Array.from(cents),
     monthCum,
+    monthGuide,
   };
 }
 

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { Calendar } from '../../simulator/calendar/calendar.ts';
+import { builtinCatalog } from '../../simulator/index.ts';
+import { AliasTable, cumulative, searchCumulative } from '../../simulator/rng/choice.ts';
+import { gamma, normalInv, poisson } from '../../simulator/rng/distributions.ts';
+import { h32, keyBase, streamBase } from '../../simulator/rng/hash.ts';
+import { buildProducts, launchedBy, pickProduct } from '../../simulator/world/products.ts';
+import { scenarioOf } from './helpers.ts';
+
+describe('counter-based RNG', () => {
+  it('is a pure function of (seed, stream, key, field) and spreads them apart', () => {
+    expect(h32(42, 'order', 7, 3)).toBe(h32(42, 'order', 7, 3));
+    const values = new Set([h32(42, 'order', 7, 3), h32(43, 'order', 7, 3), h32(42, 'item', 7, 3), h32(42, 'order', 8, 3), h32(42, 'order', 7, 4)]);
+    expect(values.size).toBe(5);
+  });
+
+  it('distributions have the right moments', () => {
+    const base = streamBase(1, 'test');
+    const n = 40_000;
+    let g = 0;
+    let g2 = 0;
+    let p = 0;
+    for (let i = 0; i < n; i++) {
+      const kb = keyBase(base, i);
+      const x = gamma(kb, 0, 0.6, 2 / 0.6); // mean 2, variance 0.6 * (2/0.6)^2
+      g += x;
+      g2 += x * x;
+      p += poisson(kb, 100, 3.5);
+    }
+    expect(g / n).toBeCloseTo(2, 1);
+    expect(g2 / n - (g / n) ** 2).toBeGreaterThan(6.67 * 0.9);
+    expect(g2 / n - (g / n) ** 2).toBeLessThan(6.67 * 1.1);
+    expect(p / n).toBeCloseTo(3.5, 1);
+    expect(normalInv(0.975)).toBeCloseTo(1.959964, 5);
+  });
+
+  it('alias tables pick in proportion to their weights', () => {
+    const table = new AliasTable([1, 0, 3, 6]);
+    const counts = [0, 0, 0, 0];
+    const n = 100_000;
+    for (let i = 0; i < n; i++) counts[table.pick((i + 0.5) / n)]++;
+    expect(counts.map((c) => Math.round((c / n) * 10))).toEqual([1, 0, 3, 6]);
+  });
+});
+
+describe('product draws', () => {
+  it('the guided pick equals a full binary search over the launched prefix', () => {
+    const scenario = scenarioOf({ seed: 5, products: 20_000 });
+    const range = buildProducts(scenario, new Calendar(scenario), builtinCatalog(scenario));
+    for (let i = 0; i < 50_000; i++) {
+      const month = i % 12;
+      const launched = 1 + (h32(5, 'l', i, 0) % range.count);
+      const u = (h32(5, 'u', i, 0) + 0.5) / 4294967296;
+      const cum = range.monthCum[month];
+      const expected = searchCumulative(cum, u * cum[launched - 1], 0, launched);
+      if (pickProduct(range, month, launched, u) !== expected) expect({ i, launched, u, got: pickProduct(range, month, launched, u) }).toEqual({ i, launched, u, got: expected });
+    }
+    // launchedBy from the per-day table equals a scan of the launch times
+    const launches = Array.from(range.launchSec);
+    for (let t = range.startSec - 86_400 * 30; t < range.startSec + 86_400 * 800; t += 86_400 * 3 + 7919) {
+      expect(launchedBy(range, t)).toBe(launches.filter((l) => l <= t).length);
+    }
+  });
+
+  it('cumulative tables are running sums', () => {
+    expect(Array.from(cumulative([1, 2, 3]))).toEqual([1, 3, 6]);
+  });
+});
