@@ -1,13 +1,9 @@
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { parse as parseYaml } from 'yaml';
 import { InputError } from '../../contract/errors.ts';
+import { parseVarsFlag, resolveProjectDir } from '../../warehouse/project/locate.ts';
 import { checkProject, formatProblem } from '../../warehouse/bigquery/zetasql/check-project.ts';
 import { startZetaSql } from '../../warehouse/bigquery/zetasql/server.ts';
 
-const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const CHECKABLE_TARGETS = ['bigquery'];
 
 interface CheckFlags {
@@ -45,8 +41,8 @@ Examples:
         throw new InputError(`--target: "${flags.target}" cannot be checked (accepted: ${CHECKABLE_TARGETS.join(', ')}); DuckDB SQL is proven by running it: sim build`);
       }
       const verbose = Boolean(command.optsWithGlobals().verbose);
-      const vars = parseVars(flags.vars);
-      const projectDir = flags.projectDir ? resolve(flags.projectDir) : defaultProjectDir();
+      const vars = parseVarsFlag(flags.vars);
+      const projectDir = resolveProjectDir(flags.projectDir);
       const server = await startZetaSql();
       try {
         const started = performance.now();
@@ -80,21 +76,4 @@ function countByType(types: string[]): string {
   const counts = new Map<string, number>();
   for (const t of types) counts.set(t, (counts.get(t) ?? 0) + 1);
   return [...counts].map(([t, n]) => `${n} ${t}${n === 1 ? '' : 's'}`).join(', ') || 'none';
-}
-
-function parseVars(text: string | undefined): Record<string, unknown> | undefined {
-  if (text === undefined) return undefined;
-  let value: unknown;
-  try {
-    value = parseYaml(text);
-  } catch (error) {
-    throw new InputError(`--vars: not valid YAML or JSON (${(error as Error).message.split('\n')[0]})`);
-  }
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new InputError(`--vars: expected a mapping like '{as_of: 2024-06-30}', got ${JSON.stringify(text)}`);
-  return value as Record<string, unknown>;
-}
-
-/** The current folder when it is a model project, else the project shipped with ecom-sim. */
-function defaultProjectDir(): string {
-  return existsSync(join(process.cwd(), 'dbt_project.yml')) ? process.cwd() : REPO_ROOT;
 }
