@@ -105,8 +105,11 @@ export function normalise(metric: Metric, value: string | number | boolean | nul
 export function decimalCanonical(text: string): string {
   const t = text.trim();
   if (!/^[+-]?(\d+\.?\d*|\.\d+)$/.test(t)) {
+    // Exponent notation (a float sum): expand when toFixed can, else keep JavaScript's spelling.
     const n = Number(t);
-    return Number.isFinite(n) ? decimalCanonical(n.toFixed(20).replace(/0+$/, '')) : t;
+    if (!Number.isFinite(n)) return t;
+    const fixed = n.toFixed(20);
+    return /e/i.test(fixed) ? String(n) : decimalCanonical(fixed);
   }
   const negative = t.startsWith('-');
   let [int, frac = ''] = t.replace(/^[+-]/, '').split('.');
