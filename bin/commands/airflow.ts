@@ -42,9 +42,9 @@ Examples:
   sim airflow --out dags/ --schedule daily      # @daily; each run lands the shop as of {{ ds }}
   gsutil cp dags/${DAG_FILE_NAME} gs://<composer-bucket>/dags/
 
-The DAG reads the Airflow Variable ecom_sim_gcp_project (and optionally ecom_sim_bq_location,
-ecom_sim_dataset_prefix, ecom_sim_gemini_api_key) at task runtime; BigQuery credentials come from
-the Composer environment's service account.`)
+The DAG reads the optional Airflow Variables ecom_sim_gcp_project, ecom_sim_bq_location,
+ecom_sim_dataset_prefix (and ecom_sim_gemini_api_key with --enrich gemini) at task runtime, through
+the secrets backend; BigQuery credentials come from the Composer environment's service account.`)
     .action(async (flags: AirflowFlags) => {
       const seed = Number(flags.seed);
       if (!Number.isSafeInteger(seed) || seed < 0) throw new InputError(`--seed: "${flags.seed}" is not a non-negative integer`);

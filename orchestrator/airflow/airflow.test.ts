@@ -218,7 +218,7 @@ describe('the generated DAG', () => {
   it('reads credentials settings from Airflow Variables at task runtime (templates), never literal values', () => {
     const dag = loadDag(dagFile, 'airflow2');
     const env = dag.tasks['staging.build']!.args.env!;
-    expect(env.SIM_BQ_PROJECT).toBe('{{ var.value.ecom_sim_gcp_project }}');
+    expect(env.SIM_BQ_PROJECT).toBe("{{ var.value.get('ecom_sim_gcp_project', '') }}");
     for (const value of Object.values(env)) expect(value).toMatch(/^\{\{ var\.value\./);
     // Without enrichment the Gemini key is not handed to any task.
     for (const task of Object.values(dag.tasks)) expect(task.args.env).not.toHaveProperty('GEMINI_API_KEY');

@@ -70,8 +70,10 @@ export function renderDag(options: DagOptions): string {
   const sim = options.simCommand.trim().split(/\s+/);
   const commands = taskCommands(options);
   const env: Array<[string, string]> = [
-    ['SIM_BQ_PROJECT', `{{ var.value.${AIRFLOW_VARIABLES.project} }}`],
-    ['SIM_BQ_LOCATION', `{{ var.value.get(${pyQuoteInJinja(AIRFLOW_VARIABLES.location)}, 'US') }}`],
+    // An empty value counts as unset for sim: the project then comes from GOOGLE_CLOUD_PROJECT or
+    // the credentials (on Composer, the environment's own project), the location defaults to US.
+    ['SIM_BQ_PROJECT', `{{ var.value.get(${pyQuoteInJinja(AIRFLOW_VARIABLES.project)}, '') }}`],
+    ['SIM_BQ_LOCATION', `{{ var.value.get(${pyQuoteInJinja(AIRFLOW_VARIABLES.location)}, '') }}`],
     ['SIM_BQ_DATASET_PREFIX', `{{ var.value.get(${pyQuoteInJinja(AIRFLOW_VARIABLES.datasetPrefix)}, '') }}`],
   ];
   const generateEnv: Array<[string, string]> = options.enrichGemini
@@ -113,7 +115,8 @@ PROJECT_DIR = ${pyStr(options.workdir)}
 # Variables are read at runtime through Airflow's secrets backend (Secret Manager on Composer,
 # when configured): never at parse time, never through XCom, never written to disk. BigQuery
 # authenticates with Application Default Credentials: on Composer, the environment's service
-# account, so no key file exists anywhere.
+# account, so no key file exists anywhere. An empty value counts as unset: the project then comes
+# from the credentials (Composer's own project) and the location defaults to US.
 SIM_ENV = ${pyStrDict(env, '')}
 
 # Only the generate task may call Gemini. The Variable name contains "api_key", so Airflow masks
@@ -189,12 +192,13 @@ function renderHeader(options: DagOptions): string {
     'a failing test exits 1, fails its task, and leaves the later layers unbuilt.',
     '',
     'Before the first run:',
-    `- Airflow Variable \`${AIRFLOW_VARIABLES.project}\` (required): the Google Cloud project for BigQuery.`,
-    `- \`${AIRFLOW_VARIABLES.location}\` (default US) and \`${AIRFLOW_VARIABLES.datasetPrefix}\` (default empty).`,
+    `- Airflow Variables (all optional): \`${AIRFLOW_VARIABLES.project}\` (default: the credentials' project,`,
+    `  on Composer the environment's), \`${AIRFLOW_VARIABLES.location}\` (default US), \`${AIRFLOW_VARIABLES.datasetPrefix}\`.`,
     ...(options.enrichGemini
       ? [`- \`${AIRFLOW_VARIABLES.geminiApiKey}\`: the Gemini API key, unless the catalog is already cached in fixtures/enrichment/.`]
       : []),
-    '- Variables may live in the secrets backend (e.g. Secret Manager, prefix airflow-variables-).',
+    '- Variables come from the secrets backend (e.g. Secret Manager, prefix airflow-variables-),',
+    '  from Composer environment variables AIRFLOW_VAR_<NAME>, or from the metastore.',
     `- The workers need Node.js 20+ and the project at ${options.workdir} (after \`npm ci\`).`,
     '- The service account needs roles/bigquery.dataEditor and roles/bigquery.jobUser.',
   ];
