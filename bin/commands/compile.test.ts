@@ -40,6 +40,8 @@ describe('sim compile', () => {
     const cwd = tempDir();
     const result = await compileProject({ target: 'duckdb', projectDir: MINI, select: ['stg_orders'], exclude: ['resource_type:test'] }, cwd);
     expect(result.files.map((f) => f.path)).toEqual(['target/compiled/duckdb/models/staging/stg_orders.sql']);
+    expect(result.single).toContain('from "landing"."orders"');
+    expect((await compileProject({ target: 'duckdb', projectDir: MINI, select: ['tag:staging'] }, cwd)).single).toBeUndefined();
   });
 
   it('writes a manifest.json in dbt v12 shape', async () => {

@@ -49,8 +49,13 @@ overrides them either way.
 Generic tests compile to the SELECT of failing rows that sim test runs.`)
     .action(async (flags: CompileFlags) => {
       const result = await compileProject(flags);
-      if (flags.json) process.stdout.write(`${JSON.stringify(result.files, null, 2)}\n`);
-      else process.stdout.write(`compiled ${result.files.length} node(s) for ${flags.target} into ${path.relative(process.cwd(), result.dir) || '.'}; wrote ${path.relative(process.cwd(), result.manifest)}\n`);
+      if (flags.json) {
+        process.stdout.write(`${JSON.stringify(result.files, null, 2)}\n`);
+        return;
+      }
+      process.stderr.write(`compiled ${result.files.length} node(s) for ${flags.target} into ${path.relative(process.cwd(), result.dir) || '.'}; wrote ${path.relative(process.cwd(), result.manifest)}\n`);
+      // Like dbt compile --select: one model or snapshot selected, its SQL on stdout.
+      if (result.single) process.stdout.write(result.single.endsWith('\n') ? result.single : `${result.single}\n`);
     });
 }
 
@@ -58,6 +63,8 @@ export interface CompileResult {
   dir: string;
   manifest: string;
   files: Array<{ unique_id: string; path: string }>;
+  /** The compiled SQL when --select picked exactly one model or snapshot (tests aside). */
+  single?: string;
 }
 
 export async function compileProject(flags: CompileFlags, cwd = process.cwd()): Promise<CompileResult> {
@@ -95,7 +102,8 @@ export async function compileProject(flags: CompileFlags, cwd = process.cwd()): 
     files.push({ unique_id: id, path: shown });
   }
   const manifest = writeManifest(targetDir, buildManifest(project, { dialect, target: ctx.target, compiled, compiledPaths }));
-  return { dir: outDir, manifest, files };
+  const picked = flags.select?.length ? ids.filter((id) => id.startsWith('model.') || id.startsWith('snapshot.')) : [];
+  return { dir: outDir, manifest, files, single: picked.length === 1 ? compiled.get(picked[0])?.sql : undefined };
 }
 
 /** The landed scenario and the relations of a built DuckDB warehouse (opened, read, closed). */
