@@ -44,7 +44,7 @@ select
     first_name,
     last_name,
     case when email_normalized like '%_@_%' then email_normalized end as email,
-    email_normalized like '%_@_%' and email_normalized is not null as is_email_valid,
+    coalesce(email_normalized like '%_@_%', false) as is_email_valid,
     country_code,
     acquisition_channel,
     signed_up_at,
