@@ -43,6 +43,17 @@ export interface CheckProblem {
   excerpt?: string;
   /** The full statement ZetaSQL rejected. */
   statement?: string;
+  /** Set when the SQL is valid in today's BigQuery but newer than the ZetaSQL build we ship. */
+  note?: string;
+}
+
+const GAP_NOTE = "valid in today's BigQuery, but the ZetaSQL build in @fivetrandevelopers/zetasql predates it, so it cannot be proven offline: avoid it in models";
+
+/** Known gaps of the shipped ZetaSQL build (README, "Offline proof of the BigQuery path"). */
+export function knownGap(message: string, statement: string): string | undefined {
+  if (/GROUP BY ALL is not supported/.test(message)) return `GROUP BY ALL is ${GAP_NOTE} (list the grouping columns)`;
+  if (/\|>/.test(statement) && /Syntax error/.test(message)) return `pipe syntax (|>) is ${GAP_NOTE}`;
+  return undefined;
 }
 
 export interface NodeCheck {
@@ -167,6 +178,7 @@ function problemFrom(node: ExecutableNode, error: unknown, compiledSql: string, 
       message: error.cause.reason,
       excerpt: excerpt(position.line, position.column, position.text),
       statement: error.statement,
+      note: knownGap(error.cause.reason, error.statement),
     };
   }
   if (error instanceof StatementRejectedError) return { ...base, message: error.cause.reason, statement: error.statement };
@@ -182,6 +194,7 @@ export function formatProblem(problem: CheckProblem, verbose = false): string {
     problem.line === undefined ? '' : ` (${problem.inStatement ? 'statement sent to BigQuery' : 'compiled SQL'} line ${problem.line}, column ${problem.column})`;
   const lines = [`${where}: ${problem.resourceType} ${problem.name}: ${problem.message}${position}`];
   if (problem.excerpt) lines.push(problem.excerpt);
+  if (problem.note) lines.push(`  note: ${problem.note}`);
   if (verbose && problem.statement) lines.push(`  statement:\n${problem.statement.replace(/^/gm, '    ')}`);
   return lines.join('\n');
 }

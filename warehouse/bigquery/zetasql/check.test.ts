@@ -41,6 +41,8 @@ describe.skipIf(!zetaSqlAvailable())('sim check --target bigquery', () => {
         join(dir, 'models/03_consumption/broken_column.sql'),
         "select\n    customer_id,\n    lifetime_revenu\nfrom {{ ref('dim_customers') }}\n",
       );
+      // Valid BigQuery that the shipped ZetaSQL predates.
+      writeFileSync(join(dir, 'models/03_consumption/broken_group_by_all.sql'), "select customer_id, count(*) as orders\nfrom {{ ref('stg_orders') }}\ngroup by all\n");
       // A singular test with a DuckDB function.
       writeFileSync(
         join(dir, 'models/tests/assert_no_future_orders.sql'),
@@ -50,13 +52,14 @@ describe.skipIf(!zetaSqlAvailable())('sim check --target bigquery', () => {
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
     it('fails with the file, the line and column in the compiled SQL, and ZetaSQL\'s message (exit 2)', () => {
-      const { code, stderr } = sim(['check', '--target', 'bigquery', '--select', 'broken_cast', 'broken_column', 'assert_no_future_orders'], dir);
+      const { code, stderr } = sim(['check', '--target', 'bigquery', '--select', 'broken_cast', 'broken_column', 'assert_no_future_orders', 'broken_group_by_all'], dir);
       expect(code).toBe(2);
       expect(stderr).toMatch(/^models\/02_marts\/broken_cast\.sql:4: model broken_cast: Syntax error: .*\(compiled SQL line 4, column 15\)$/m);
       expect(stderr).toMatch(/ {4}4 \| {5}ordered_at::date as order_date,\n {6}\| {15}\^\n/);
       expect(stderr).toMatch(/^models\/03_consumption\/broken_column\.sql:3: model broken_column: Unrecognized name: lifetime_revenu.* \(compiled SQL line 3, column 5\)$/m);
       expect(stderr).toMatch(/^models\/tests\/assert_no_future_orders\.sql:4: test assert_no_future_orders: Function not found: strftime \(compiled SQL line 4, column 20\)$/m);
-      expect(stderr).toMatch(/error: 3 node\(s\) are not valid BigQuery SQL: /);
+      expect(stderr).toMatch(/^models\/03_consumption\/broken_group_by_all\.sql:3: model broken_group_by_all: GROUP BY ALL is not supported .*\n.*\n.*\n {2}note: GROUP BY ALL is valid in today's BigQuery, but the ZetaSQL build .* predates it/m);
+      expect(stderr).toMatch(/error: 4 node\(s\) are not valid BigQuery SQL: /);
     });
 
     it('checks only the selection (and what it reads), minus --exclude: the rest of the project passes', () => {
