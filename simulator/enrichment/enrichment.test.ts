@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -253,12 +253,32 @@ describe('the cache', () => {
     const path = join(cacheDir, file!);
     const entry = JSON.parse(readFileSync(path, 'utf8'));
     entry.response.text = entry.response.text.replace('{brand}', '{maker}');
-    const { writeFileSync } = await import('node:fs');
     writeFileSync(path, JSON.stringify(entry));
     const error = await failure(resolveCatalog(scenario(), options()));
     expect(exitCodeOf(error)).toBe(2);
     expect(error.message).toContain(file!);
     expect(error.message).toMatch(/cached catalog is invalid/);
+  });
+
+  it('every cache entry is checked before any request: a bad second entry stops the run before the first is fetched', async () => {
+    const base = scenario();
+    const categories = Array.from({ length: 9 }, (_, i) => ({ ...base.categories[i % base.categories.length]!, name: `Cat ${String.fromCharCode(65 + i)}` }));
+    const s = { ...base, categories };
+    await resolveCatalog(s, options());
+    expect(fake.requests).toHaveLength(2);
+    const files = readdirSync(cacheDir).map((f) => join(cacheDir, f));
+    const entries = files.map((f) => JSON.parse(readFileSync(f, 'utf8')));
+    const first = files[entries.findIndex((e) => e.response.text.includes('Cat A'))]!;
+    const second = files[entries.findIndex((e) => e.response.text.includes('Cat I'))]!;
+    rmSync(first);
+    const entry = JSON.parse(readFileSync(second, 'utf8'));
+    entry.response.text = entry.response.text.replace('{brand}', '{maker}');
+    writeFileSync(second, JSON.stringify(entry));
+    fake.requests.length = 0;
+    const error = await failure(resolveCatalog(s, options()));
+    expect(exitCodeOf(error)).toBe(2);
+    expect(error.message).toMatch(/cached catalog is invalid/);
+    expect(fake.requests).toHaveLength(0);
   });
 
   it('offline mode refuses a miss even with a key', async () => {

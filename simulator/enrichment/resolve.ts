@@ -66,15 +66,20 @@ export async function resolveCatalogWithProvenance(
   const model = geminiModel(options.model ?? scenario.gemini_model);
   const cacheDir = options.cacheDir ?? defaultCacheDir(env);
   const log = options.log ?? (() => undefined);
-  const groups = categoryGroups(scenario.categories);
-  const calls = groups.map((g) => buildCall(g, model, scenario.seed));
 
-  // Everything that can be decided without the network is decided first: the cache, then the key.
-  const cached = calls.map((call) => readCache(cacheDir, call));
-  const missing = calls.filter((_, i) => !cached[i]);
+  // Everything that can be decided without the network is decided first: every cache entry is
+  // read and validated, then the key is checked. Only then is anything asked.
+  const requests = categoryGroups(scenario.categories).map((group) => {
+    const names = group.map((c) => c.name);
+    const call = buildCall(group, model, scenario.seed);
+    const file = join(cacheDir, cacheFileName(call));
+    const hit = readCache(cacheDir, call);
+    return { names, call, file, vocab: hit ? parseCached(hit.response.text, names, file) : undefined };
+  });
+  const missing = requests.filter((r) => !r.vocab);
   const apiKey = (env.GEMINI_API_KEY ?? '').trim();
   if (missing.length > 0) {
-    const where = `${displayPath(cacheDir)}/${cacheFileName(missing[0]!)}`;
+    const where = displayPath(missing[0]!.file);
     if (options.offline) {
       throw new InputError(`--enrich gemini (offline): no cached catalog for model ${model}, seed ${scenario.seed} (looked for ${where}); run once with GEMINI_API_KEY set, or use --enrich none`);
     }
@@ -85,39 +90,30 @@ export async function resolveCatalogWithProvenance(
     }
   }
 
-  const connection: GeminiConnection = {
-    ...DEFAULT_CONNECTION,
-    ...options.connection,
-    apiKey,
-    ...(options.connection?.baseUrl ?? env.GOOGLE_GEMINI_BASE_URL ? { baseUrl: options.connection?.baseUrl ?? env.GOOGLE_GEMINI_BASE_URL } : {}),
-  };
+  const baseUrl = options.connection?.baseUrl ?? (env.GOOGLE_GEMINI_BASE_URL || undefined);
+  const connection: GeminiConnection = { ...DEFAULT_CONNECTION, ...options.connection, apiKey, ...(baseUrl ? { baseUrl } : {}) };
   const categories: Record<string, CategoryVocabulary> = {};
-  const cacheFiles: string[] = [];
-  let fetched = 0;
-  for (const [i, call] of calls.entries()) {
-    const names = groups[i]!.map((c) => c.name);
-    const file = join(cacheDir, cacheFileName(call));
-    const hit = cached[i];
-    let vocab: Record<string, CategoryVocabulary>;
-    if (hit) {
-      vocab = parseCached(hit.response.text, names, file);
-      log(`enrichment: ${names.length} categories replayed from ${displayPath(file)}`);
+  for (const request of requests) {
+    if (request.vocab) {
+      log(`enrichment: ${request.names.length} categories replayed from ${displayPath(request.file)}`);
     } else {
-      log(`enrichment: asking Gemini (${model}) for ${names.length} categories: ${names.join(', ')}`);
-      const { answer, value, params } = await askGemini(call, connection, (text) => parseAnswer(text, names));
-      writeCache(cacheDir, call, { recorded_from: connection.baseUrl ?? GOOGLE_ENDPOINT, request: params, response: answer });
-      vocab = value;
-      fetched++;
-      log(`enrichment: cached in ${displayPath(file)}`);
+      log(`enrichment: asking Gemini (${model}) for ${request.names.length} categories: ${request.names.join(', ')}`);
+      const { answer, value, params } = await askGemini(request.call, connection, (text) => parseAnswer(text, request.names));
+      writeCache(cacheDir, request.call, { recorded_from: connection.baseUrl ?? GOOGLE_ENDPOINT, request: params, response: answer });
+      request.vocab = value;
+      log(`enrichment: cached in ${displayPath(request.file)}`);
     }
-    Object.assign(categories, vocab);
-    cacheFiles.push(displayPath(file));
+    Object.assign(categories, request.vocab);
   }
   // Keys in scenario order, whatever the grouping.
   const ordered = Object.fromEntries(scenario.categories.map((c) => [c.name, categories[c.name]!]));
-  const catalog: ProductCatalog = { source: `gemini:${model} (cache ${calls.map((c) => cacheKey(c).slice(0, 16)).join(',')})`, categories: ordered };
+  const keys = requests.map((r) => cacheKey(r.call).slice(0, 16)).join(',');
+  const catalog: ProductCatalog = { source: `gemini:${model} (cache ${keys})`, categories: ordered };
   validateCatalog(catalog, scenario);
-  return { catalog, provenance: { kind: 'gemini', model, cacheFiles, fetched } };
+  return {
+    catalog,
+    provenance: { kind: 'gemini', model, cacheFiles: requests.map((r) => displayPath(r.file)), fetched: missing.length },
+  };
 }
 
 /** A model id as Gemini names them; the scenario validates its own field the same way. */
