@@ -82,9 +82,9 @@ function columnWriter(col: ColumnContract): ColumnWriter {
     case 'NUMERIC':
       return int64Writer(col, true);
     case 'DATE':
-      return int32Writer(col);
+      return narrowWriter(col, new Int32Array(CHUNK), (days) => days);
     case 'BOOL':
-      return boolWriter(col);
+      return narrowWriter(col, new Uint8Array(CHUNK), (flag) => (flag ? 1 : 0));
     case 'FLOAT64':
       return float64Writer(col);
     case 'STRING':
@@ -120,8 +120,8 @@ function int64Writer(col: ColumnContract, round: boolean): ColumnWriter {
   };
 }
 
-function int32Writer(col: ColumnContract): ColumnWriter {
-  const out = new Int32Array(CHUNK);
+/** DATE (int32 days) and BOOL (uint8): a typed array in the vector's layout, filled value by value. */
+function narrowWriter(col: ColumnContract, out: Int32Array<ArrayBuffer> | Uint8Array<ArrayBuffer>, convert: (v: number) => number): ColumnWriter {
   const validity = new Validity();
   return (source, from, n, vector) => {
     const values = expect(col, source, Float64Array);
@@ -131,27 +131,9 @@ function int32Writer(col: ColumnContract): ColumnWriter {
       if (v !== v) {
         validity.setNull(j);
         out[j] = 0;
-      } else out[j] = v;
+      } else out[j] = convert(v);
     }
-    bindings.copy_data_to_vector(vector, 0, out.buffer, 0, n * 4);
-    validity.writeTo(vector, n);
-  };
-}
-
-function boolWriter(col: ColumnContract): ColumnWriter {
-  const out = new Uint8Array(CHUNK);
-  const validity = new Validity();
-  return (source, from, n, vector) => {
-    const values = expect(col, source, Float64Array);
-    validity.reset();
-    for (let j = 0; j < n; j++) {
-      const v = values[from + j];
-      if (v !== v) {
-        validity.setNull(j);
-        out[j] = 0;
-      } else out[j] = v ? 1 : 0;
-    }
-    bindings.copy_data_to_vector(vector, 0, out.buffer, 0, n);
+    bindings.copy_data_to_vector(vector, 0, out.buffer, 0, n * out.BYTES_PER_ELEMENT);
     validity.writeTo(vector, n);
   };
 }
