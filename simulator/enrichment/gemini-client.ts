@@ -149,7 +149,7 @@ async function send(client: GoogleGenAI, params: GenerateContentParameters, mode
   const blocked = response.promptFeedback?.blockReason;
   return {
     text: response.text ?? '',
-    finishReason: candidate?.finishReason ?? (blocked ? `PROMPT_BLOCKED (${blocked})` : 'NO_CANDIDATE'),
+    finishReason: candidate ? (candidate.finishReason ?? 'FINISH_REASON_UNSPECIFIED') : blocked ? `PROMPT_BLOCKED (${blocked})` : 'NO_CANDIDATE',
     ...(response.modelVersion ? { modelVersion: response.modelVersion } : {}),
     ...(response.responseId ? { responseId: response.responseId } : {}),
     ...(response.usageMetadata
