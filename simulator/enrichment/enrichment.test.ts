@@ -186,6 +186,12 @@ describe('malformed answers', () => {
     });
   }
 
+  it('re-asks after a blocked prompt (no candidate, promptFeedback.blockReason)', async () => {
+    fake.script.push({ kind: 'raw', status: 200, body: JSON.stringify({ promptFeedback: { blockReason: 'OTHER' } }) });
+    await resolveCatalog(scenario(), options());
+    expect(fake.requests).toHaveLength(2);
+  });
+
   it('doubles maxOutputTokens after MAX_TOKENS', async () => {
     fake.script.push({ kind: 'text', text: '{"categor', finishReason: 'MAX_TOKENS' });
     await resolveCatalog(scenario(), options());
