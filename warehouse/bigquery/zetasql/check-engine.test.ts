@@ -6,11 +6,12 @@ import { materializeTable, materializeView } from '../../materializations/table.
 import { BigQueryAnalyzer } from './analyzer.ts';
 import { BigQueryCatalog, relationFromContract } from './catalog.ts';
 import { StatementRejectedError, ZetaSqlCheckEngine } from './check-engine.ts';
-import { startZetaSql, zetaSqlAvailable, type ZetaSqlServer } from './server.ts';
+import { startZetaSql, type ZetaSqlServer } from './server.ts';
+import { skipWithoutZetaSql } from './testing.ts';
 
 // The materializations of the model engine, driven against ZetaSQL instead of BigQuery: the
 // statements analysed are the ones a real run sends.
-describe.skipIf(!zetaSqlAvailable())('ZetaSQL check engine', () => {
+describe.skipIf(skipWithoutZetaSql)('ZetaSQL check engine', () => {
   let server: ZetaSqlServer;
   let engine: ZetaSqlCheckEngine;
 

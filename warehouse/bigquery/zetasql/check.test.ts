@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { zetaSqlAvailable } from './server.ts';
+import { skipWithoutZetaSql } from './testing.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -14,7 +14,7 @@ function sim(args: string[], cwd = ROOT) {
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
-describe.skipIf(!zetaSqlAvailable())('sim check --target bigquery', () => {
+describe.skipIf(skipWithoutZetaSql)('sim check --target bigquery', () => {
   it('passes on the whole project: every model, seed, snapshot and test is valid BigQuery SQL', () => {
     const { code, stdout, stderr } = sim(['check', '--target', 'bigquery']);
     expect(stderr).toBe('');

@@ -7,7 +7,8 @@ import { StatementLog } from '../../materializations/execute.ts';
 import { materializeTable, materializeView } from '../../materializations/table.ts';
 import { compareResults } from './compare.ts';
 import { ZetaSqlEvaluatorEngine } from './evaluator-engine.ts';
-import { startZetaSql, zetaSqlAvailable, type ZetaSqlServer } from './server.ts';
+import { startZetaSql, type ZetaSqlServer } from './server.ts';
+import { skipWithoutZetaSql } from './testing.ts';
 
 /** Three hand-made orders; one of them placed on a Sunday just before midnight UTC. */
 function ordersBatch(): LandingBatch {
@@ -38,7 +39,7 @@ async function land(engine: Engine, batch: LandingBatch): Promise<void> {
   await writer.commit();
 }
 
-describe.skipIf(!zetaSqlAvailable())('ZetaSQL evaluator engine against DuckDB', () => {
+describe.skipIf(skipWithoutZetaSql)('ZetaSQL evaluator engine against DuckDB', () => {
   let server: ZetaSqlServer;
   let bigquery: ZetaSqlEvaluatorEngine;
   let duckdb: Engine;

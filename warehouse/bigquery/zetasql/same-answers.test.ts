@@ -11,7 +11,8 @@ import type { Engine } from '../../engine.ts';
 import { loadProject } from '../../project/load.ts';
 import { ZetaSqlEvaluatorEngine } from './evaluator-engine.ts';
 import { compareEngines, type SameAnswersReport } from './same-answers.ts';
-import { startZetaSql, zetaSqlAvailable, type ZetaSqlServer } from './server.ts';
+import { startZetaSql, type ZetaSqlServer } from './server.ts';
+import { skipWithoutZetaSql } from './testing.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -21,7 +22,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
  * reference evaluator, the whole project built and tested on each by the model engine, every
  * relation compared row for row and every data test's outcome compared. A difference here is a bug in a macro or a model, not in this test.
  */
-describe.skipIf(!zetaSqlAvailable())('same answers on DuckDB and BigQuery (ZetaSQL reference evaluator)', () => {
+describe.skipIf(skipWithoutZetaSql)('same answers on DuckDB and BigQuery (ZetaSQL reference evaluator)', () => {
   let server: ZetaSqlServer;
   let duckdb: Engine;
   let report: SameAnswersReport;

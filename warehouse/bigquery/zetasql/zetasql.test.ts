@@ -9,8 +9,9 @@ import { BigQueryAnalyzer, ZetaSqlAnalysisError } from './analyzer.ts';
 import { BigQueryCatalog, relationFromContract } from './catalog.ts';
 import { BigQueryEvaluator } from './evaluator.ts';
 import { InputError } from '../../../contract/errors.ts';
-import { locateZetaSql, startZetaSql, zetaSqlAvailable, type ZetaSqlServer } from './server.ts';
+import { locateZetaSql, startZetaSql, type ZetaSqlServer } from './server.ts';
 import { decodeNumeric, decodeValue, encodeNumericUnits, encodeTimestampMicros } from './values.ts';
+import { skipWithoutZetaSql } from './testing.ts';
 
 describe('without the optional ZetaSQL package', () => {
   it('fails as bad input (exit 2) with how to install it', () => {
@@ -32,7 +33,7 @@ describe('without the optional ZetaSQL package', () => {
 
 // The package is an optional dependency; CI installs it with `npm ci`. Without it these tests
 // cannot prove anything, so they are reported as skipped rather than passing silently.
-describe.skipIf(!zetaSqlAvailable())('ZetaSQL service wrapper', () => {
+describe.skipIf(skipWithoutZetaSql)('ZetaSQL service wrapper', () => {
   let server: ZetaSqlServer;
   let analyzer: BigQueryAnalyzer;
 
