@@ -139,7 +139,8 @@ export class BlockScratch {
  */
 
 /**
- * Generates customers [from, to) with their orders and order lines. `orderIndex0`/`itemIndex0`
+ * Generates customers [from, to) with their orders and order lines (without the customer rows
+ * when `withCustomerRows` is false). `orderIndex0`/`itemIndex0`
  * are the world's running counts before customer `from` (from the plan's pre-pass): order ids
  * are sequential in customer order, and line ids sequential in order-id order.
  * Returns false once a customer signed up after as_of (every later one did too).
@@ -153,6 +154,7 @@ export function generateCustomerBlock(
   sinks: Sinks,
   faults: FaultCounts,
   scratch: BlockScratch,
+  withCustomerRows = true,
 ): boolean {
   const asOfEnd = world.calendar.asOfEndSec;
   let orderIndex = orderIndex0;
@@ -161,7 +163,7 @@ export function generateCustomerBlock(
   for (let i = from; i < to; i++) {
     const pr = world.profile(i, profile);
     if (pr.signupSec >= asOfEnd) return false;
-    writeCustomer(world, i, pr.signupSec, sinks, faults);
+    if (withCustomerRows) writeCustomer(world, i, pr.signupSec, sinks, faults);
     const n = pr.orders;
     if (n === 0) continue;
     orderTimes(world, i, pr, scratch);
@@ -172,6 +174,21 @@ export function generateCustomerBlock(
       writeOrder(world, orderId, itemIndex + 1, nItems, i + 1, times[o], sinks, faults, scratch);
       itemIndex += nItems;
     }
+  }
+  return true;
+}
+
+/**
+ * Only the customer rows of customers [from, to) (signup time needs no latent profile). Worker
+ * runs generate customers on the consuming thread: string columns would otherwise be copied
+ * between threads, which costs more than building them.
+ */
+export function generateCustomerRows(world: World, from: number, to: number, sinks: Sinks, faults: FaultCounts): boolean {
+  const asOfEnd = world.calendar.asOfEndSec;
+  for (let i = from; i < to; i++) {
+    const signup = world.signupSec(i, keyBase(world.customerBase, i));
+    if (signup >= asOfEnd) return false;
+    writeCustomer(world, i, signup, sinks, faults);
   }
   return true;
 }

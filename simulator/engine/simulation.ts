@@ -6,7 +6,7 @@ import type { ProductCatalog } from '../catalog/types.ts';
 import type { Scenario } from '../scenario/types.ts';
 import { World } from '../world/world.ts';
 import { TableDigest } from './digest.ts';
-import { BlockScratch, emptyFaultCounts, generateCustomerBlock, generateProductTables, type FaultCounts, type Sinks } from './generate.ts';
+import { BlockScratch, emptyFaultCounts, generateCustomerBlock, generateCustomerRows, generateProductTables, type FaultCounts, type Sinks } from './generate.ts';
 import { buildPlan, type Plan } from './plan.ts';
 import { TableSink } from './sink.ts';
 
@@ -62,7 +62,7 @@ export interface WorkerInput {
   catalog: ProductCatalog;
   batchSize: number;
   plan: Pick<Plan, 'blockSize' | 'blocks' | 'orderStart' | 'itemStart'>;
-  /** This worker handles blocks b with b % workerCount === workerIndex; worker 0 also the product tables. */
+  /** This worker handles the orders of blocks b with b % workerCount === workerIndex. */
   workerIndex: number;
   workerCount: number;
 }
@@ -174,18 +174,39 @@ class SimulationRun implements Simulation {
         notify();
       });
     }
+    // This thread generates the product tables and the customer rows (strings) itself, in the
+    // gaps between worker batches, and merges its digests with the workers'.
+    const queue: LandingBatch[] = [];
+    const sinks = makeSinks(this.batchSize, (b) => queue.push(b));
+    generateProductTables(this.world, sinks, this.faults);
+    let nextBlock = 0;
     try {
       for (;;) {
         if (failure) throw failure;
+        if (queue.length) {
+          yield queue.shift()!;
+          continue;
+        }
         const next = pending.shift();
         if (next) {
           next.worker.postMessage('ack');
           yield next.batch;
           continue;
         }
+        if (nextBlock < plan.blocks) {
+          const from = nextBlock * plan.blockSize;
+          generateCustomerRows(this.world, from, Math.min(from + plan.blockSize, plan.customers), sinks, this.faults);
+          if (++nextBlock === plan.blocks) flushSinks(sinks);
+          // let the workers' messages in between blocks, so their batches flow meanwhile
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          continue;
+        }
         if (running === 0) break;
         await new Promise<void>((resolve) => (wake = resolve));
       }
+      flushSinks(sinks);
+      while (queue.length) yield queue.shift()!;
+      for (const sink of Object.values(sinks) as TableSink[]) this.digests.get(sink.table.name)!.merge(sink.digest.state());
       this.consumed = true;
     } finally {
       await Promise.all(workers.map((w) => w.terminate()));

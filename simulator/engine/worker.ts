@@ -1,13 +1,14 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { LandingBatch } from '../../contract/batch.ts';
 import { World } from '../world/world.ts';
-import { BlockScratch, emptyFaultCounts, generateCustomerBlock, generateProductTables } from './generate.ts';
+import { BlockScratch, emptyFaultCounts, generateCustomerBlock } from './generate.ts';
 import { flushSinks, makeSinks, WORKER_CREDIT, type WorkerInput, type WorkerMessage } from './simulation.ts';
 import type { TableSink } from './sink.ts';
 
 /**
- * A generator thread: builds the same World from the scenario, generates its share of customer
- * blocks (round-robin), and posts each batch with its buffers transferred. It waits for the
+ * A generator thread: builds the same World from the scenario, generates the orders and order
+ * lines of its share of customer blocks (round-robin), and posts each batch with its buffers
+ * transferred (numeric columns only, so nothing is copied). It waits for the
  * consumer's acks when WORKER_CREDIT batches are in flight, so memory stays flat.
  */
 const input = workerData as WorkerInput;
@@ -38,16 +39,12 @@ async function run(): Promise<void> {
   const world = new World(input.scenario, input.catalog);
   const faults = emptyFaultCounts();
   const sinks = makeSinks(input.batchSize, (b) => queue.push(b));
-  if (input.workerIndex === 0) {
-    generateProductTables(world, sinks, faults);
-    await drain();
-  }
   const { plan } = input;
   const scratch = new BlockScratch();
   for (let blk = input.workerIndex; blk < plan.blocks; blk += input.workerCount) {
     const from = blk * plan.blockSize;
     const to = Math.min(from + plan.blockSize, input.scenario.customers);
-    generateCustomerBlock(world, from, to, plan.orderStart[blk], plan.itemStart[blk], sinks, faults, scratch);
+    generateCustomerBlock(world, from, to, plan.orderStart[blk], plan.itemStart[blk], sinks, faults, scratch, false);
     await drain();
   }
   flushSinks(sinks);
