@@ -96,16 +96,16 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pendulum
-from airflow import DAG
 
+try:  # Airflow 3
+    from airflow.sdk import DAG, TaskGroup
+except ImportError:  # Airflow 2
+    from airflow import DAG
+    from airflow.utils.task_group import TaskGroup
 try:  # Airflow 3 (and Airflow 2 with the standard provider)
     from airflow.providers.standard.operators.bash import BashOperator
 except ImportError:  # Airflow 2 (Cloud Composer 2)
     from airflow.operators.bash import BashOperator
-try:  # Airflow 3
-    from airflow.sdk import TaskGroup
-except ImportError:  # Airflow 2
-    from airflow.utils.task_group import TaskGroup
 
 # Where the project lives on the workers. On Cloud Composer, files copied to the environment's
 # bucket under data/ appear at /home/airflow/gcs/data/.

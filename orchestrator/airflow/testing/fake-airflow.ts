@@ -181,7 +181,8 @@ export function writeFakeAirflow(dir: string, layout: 'airflow2' | 'airflow3'): 
     writeFileSync(path, text);
   };
   file('pendulum.py', PENDULUM);
-  file('airflow/__init__.py', 'from airflow._core import DAG\n');
+  // Airflow 3 has no top-level DAG any more in this fake, so the DAG must import it from airflow.sdk there.
+  file('airflow/__init__.py', layout === 'airflow2' ? 'from airflow._core import DAG\n' : '');
   file('airflow/_core.py', CORE);
   if (layout === 'airflow2') {
     file('airflow/operators/__init__.py', '');
