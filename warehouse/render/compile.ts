@@ -202,6 +202,12 @@ class NodeCompiler {
 
   /** A YAML test argument: `ref('x')` / `source('a','b')` bare (dbt allows it) or Jinja in braces. */
   renderArgument(test: GenericTestNode, value: string): string {
+    // The common case (every test's `model`, most `to:`) needs no template: a literal ref/source.
+    const call = /^\s*(?:\{\{\s*)?(ref|source)\(\s*'([^']+)'\s*(?:,\s*'([^']+)'\s*)?\)(?:\s*\}\})?\s*$/.exec(value.replaceAll('"', "'"));
+    if (call) {
+      const args = call[3] === undefined ? [call[2]] : [call[2], call[3]];
+      return String(call[1] === 'ref' ? this.ref(test, args, []) : this.source(test, args));
+    }
     const text = /^\s*(ref|source)\s*\(.*\)\s*$/.test(value) ? `{{ ${value} }}` : value;
     if (!text.includes('{{') && !text.includes('{%')) return value;
     const source: TemplateSource = { file: test.location.file, text, firstLine: test.location.line };
