@@ -55,9 +55,8 @@ Examples:
         } else {
           for (const problem of report.problems) process.stderr.write(`${formatProblem(problem, verbose)}\n`);
           const counts = countByType(ok.map((n) => n.resourceType));
-          const statements = report.nodes.reduce((sum, n) => sum + n.statements, 0);
           process.stdout.write(
-            `sim check --target ${flags.target}: ${ok.length} of ${report.nodes.length} nodes valid (${counts}), ${statements} statements analysed by ZetaSQL in ${seconds} s` +
+            `sim check --target ${flags.target}: ${ok.length} of ${report.nodes.length} nodes valid (${counts}), ${report.statements} statements analysed by ZetaSQL in ${seconds} s` +
               (skipped.length ? `; ${skipped.length} skipped because a parent is invalid` : '') +
               '\n',
           );

@@ -61,7 +61,7 @@ export interface NodeCheck {
   name: string;
   resourceType: string;
   status: 'ok' | 'error' | 'skipped';
-  /** Statements analysed for this node. */
+  /** Statements analysed while this node ran (a batch of tests counts for its first test). */
   statements: number;
   /** For skipped nodes: the failing ancestor. */
   skippedBecause?: string;
@@ -70,6 +70,8 @@ export interface NodeCheck {
 export interface CheckReport {
   nodes: NodeCheck[];
   problems: CheckProblem[];
+  /** Statements analysed in all (tests of one relation travel as one batched query, as in a real run). */
+  statements: number;
 }
 
 export interface CheckOptions {
@@ -103,7 +105,7 @@ export async function checkProject(server: ZetaSqlServer, options: CheckOptions)
 
   const analyzer = new BigQueryAnalyzer(server, landingCatalog());
   const engine = new ZetaSqlCheckEngine(analyzer, bigqueryDialect);
-  const report: CheckReport = { nodes: [], problems: [] };
+  const report: CheckReport = { nodes: [], problems: [], statements: 0 };
   const seen = new Map<string, NodeCheck>();
   let statementsBefore = 0;
   const onEvent = (event: RunEvent) => {
@@ -158,6 +160,7 @@ export async function checkProject(server: ZetaSqlServer, options: CheckOptions)
     await analyzer.close();
   }
   report.nodes = [...seen.values()].filter((n) => selected.has(n.uniqueId) || n.status === 'error');
+  report.statements = engine.statements.length;
   return report;
 }
 
