@@ -83,6 +83,11 @@ describe('loadProject on the mini project', () => {
     expect(project.childMap.get('source.mini.landing.orders')).toContain('model.mini.stg_orders');
   });
 
+  it("does not take ref('x') in a SQL comment for a dependency", async () => {
+    const project = await loadProject(variant({ 'models/staging/stg_orders.sql': "-- built before dim_customers, which refs ref('dim_customers') indirectly\nselect * from {{ source('landing', 'orders') }}\n" }));
+    expect(project.nodes.get('model.mini.stg_orders')!.dependsOn.nodes).toEqual(['source.mini.landing.orders']);
+  });
+
   it('parses generic tests with dbt names, arguments, configs and file:line', async () => {
     const project = await loadProject(MINI);
     const tests = [...project.nodes.values()].filter((n): n is GenericTestNode => n.resourceType === 'test' && n.kind === 'generic');

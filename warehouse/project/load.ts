@@ -783,17 +783,24 @@ function refCall(args: unknown[], source: TemplateSource): RefCall {
 const REF_RE = /\bref\(\s*['"]([^'"]+)['"]\s*(?:,\s*['"]([^'"]+)['"]\s*)?\)/g;
 const SOURCE_RE = /\bsource\(\s*['"]([^'"]+)['"]\s*,\s*['"]([^'"]+)['"]\s*\)/g;
 
-function stripJinjaComments(code: string): string {
-  return code.replace(/\{#[\s\S]*?#\}/g, '');
+/**
+ * The Jinja of a file: the insides of `{{ }}` and `{% %}`, comments dropped. SQL comments and
+ * prose that mention ref('x') are not calls (dbt's static parser reads only Jinja too). A bare
+ * test argument (`to: ref('x')`) has no braces and is Jinja as a whole.
+ */
+function jinjaOf(code: string): string {
+  const text = code.replace(/\{#[\s\S]*?#\}/g, '');
+  if (!text.includes('{{') && !text.includes('{%')) return text;
+  return [...text.matchAll(/\{\{([\s\S]*?)\}\}|\{%([\s\S]*?)%\}/g)].map((m) => m[1] ?? m[2]).join('\n');
 }
 
-/** ref('x') / ref('pkg', 'x') with literal arguments anywhere in Jinja code. */
+/** ref('x') / ref('pkg', 'x') with literal arguments in Jinja code. */
 export function staticRefs(code: string): RefCall[] {
-  return [...stripJinjaComments(code).matchAll(REF_RE)].map((m) => (m[2] ? { package: m[1], name: m[2] } : { name: m[1] }));
+  return [...jinjaOf(code).matchAll(REF_RE)].map((m) => (m[2] ? { package: m[1], name: m[2] } : { name: m[1] }));
 }
 
 export function staticSources(code: string): Array<[string, string]> {
-  return [...stripJinjaComments(code).matchAll(SOURCE_RE)].map((m) => [m[1], m[2]] as [string, string]);
+  return [...jinjaOf(code).matchAll(SOURCE_RE)].map((m) => [m[1], m[2]] as [string, string]);
 }
 
 function folderParts(relPath: string): string[] {
