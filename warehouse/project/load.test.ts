@@ -155,6 +155,11 @@ describe('loadProject errors name the file and line', () => {
     expect(message).toBe("models/marts/dim_customers.sql:2: ref('fct_order') names no model, seed or snapshot (did you mean 'fct_orders'?)");
   });
 
+  it('a ref to a disabled model', async () => {
+    const message = await loadError({ 'models/marts/fct_orders.sql': "{{ config(enabled=false) }}\nselect 1 as order_id\n", 'models/marts/schema.yml': 'version: 2\n' });
+    expect(message).toBe("models/marts/dim_customers.sql:2: ref('fct_orders') names a disabled model (enabled: false in models/marts/fct_orders.sql or its config)");
+  });
+
   it('unknown source', async () => {
     const message = await loadError({ 'models/staging/stg_orders.sql': "select *\nfrom {{ source('landing', 'ordrs') }}\n" });
     expect(message).toBe("models/staging/stg_orders.sql:2: source('landing', 'ordrs') is not declared in a sources: YAML (tables of 'landing': orders, customers)");

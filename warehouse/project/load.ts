@@ -579,9 +579,12 @@ class Loader {
     node.dependsOn.macros = [...macrosCalled].sort().map((m) => `macro.${this.config.name}.${m}`);
   }
 
+  private readonly disabled = new Map<string, ExecutableNode>();
+
   private dropDisabled(): void {
     for (const [id, node] of this.nodes) {
       if (!node.config.enabled) {
+        this.disabled.set(node.name, node);
         this.nodes.delete(id);
         if (this.refIndex.get(node.name) === id) this.refIndex.delete(node.name);
       }
@@ -599,6 +602,10 @@ class Loader {
         throw new InputError(`${this.callSite(node, 'ref', ref.name)}: ref('${ref.package}', '${ref.name}'): package '${ref.package}' is not installed (only this project, '${this.config.name}')`);
       }
       const id = this.refIndex.get(ref.name);
+      const off = this.disabled.get(ref.name);
+      if (!id && off) {
+        throw new InputError(`${this.callSite(node, 'ref', ref.name)}: ref('${ref.name}') names a disabled ${off.resourceType} (enabled: false in ${off.originalFilePath} or its config)`);
+      }
       if (!id) {
         const suggestion = closest(ref.name, [...this.refIndex.keys()]);
         throw new InputError(`${this.callSite(node, 'ref', ref.name)}: ref('${ref.name}') names no model, seed or snapshot${suggestion ? ` (did you mean '${suggestion}'?)` : ''}`);
