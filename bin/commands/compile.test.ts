@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openDuckDB } from '../../warehouse/duckdb/index.ts';
 import { main } from '../cli.ts';
-import { compileProject } from './compile.ts';
+import { compileInlineQuery, compileProject } from './compile.ts';
 import { listNodes } from './ls.ts';
 
 const MINI = path.resolve(import.meta.dirname, '../../test/fixtures/projects/mini');
@@ -93,6 +93,13 @@ describe('sim compile', () => {
     expect(read('models/marts/fct_orders.sql')).not.toContain('max(order_date)');
     expect(read('tests/assert_no_future_orders.sql')).toContain("cast('2025-01-01' as date)");
     await expect(compileProject({ target: 'duckdb', projectDir: MINI, warehouse: 'missing.duckdb' }, cwd)).rejects.toThrow('no such file');
+  });
+
+  it('--inline compiles one query against the project, ephemeral refs inlined', async () => {
+    const sql = await compileInlineQuery({ target: 'bigquery', projectDir: MINI, inline: "select count(*) from {{ ref('customer_regions') }} join {{ ref('fct_orders') }} using (customer_id)" });
+    expect(sql).toMatch(/^with __dbt__cte__stg_customers as \(/);
+    expect(sql).toContain('select count(*) from __dbt__cte__customer_regions join `marts`.`fct_orders` using (customer_id)');
+    await expect(compileInlineQuery({ target: 'duckdb', projectDir: MINI, inline: "select * from {{ ref('nope') }}" })).rejects.toThrow("--inline: ref('nope') names no model, seed or snapshot");
   });
 
   it('exits 2 with one line on a bad target and writes nothing', async () => {

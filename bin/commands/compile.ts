@@ -12,7 +12,7 @@ import { readScenarioVars } from '../../warehouse/runner/scenario.ts';
 import { loadProject } from '../../warehouse/project/load.ts';
 import { parseVarsFlag, resolveProjectDir } from '../../warehouse/project/locate.ts';
 import type { CompileContext, CompiledNode, ExecutableNode, Project, TestNode } from '../../warehouse/project/types.ts';
-import { compileNode, isProjectGenericTest, relationFor, resolveTestArgs } from '../../warehouse/render/compile.ts';
+import { compileInline, compileNode, isProjectGenericTest, relationFor, resolveTestArgs } from '../../warehouse/render/compile.ts';
 import { genericTestSql } from '../../warehouse/testing/generic.ts';
 
 const DIALECTS: Record<string, Dialect> = { duckdb: duckdbDialect, bigquery: bigqueryDialect };
@@ -27,6 +27,7 @@ interface CompileFlags {
   json?: boolean;
   warehouse?: string;
   fullRefresh?: boolean;
+  inline?: string;
 }
 
 export function registerCompile(program: Command): void {
@@ -41,6 +42,7 @@ export function registerCompile(program: Command): void {
     .option('--schema-prefix <prefix>', 'per-developer prefix for every schema/dataset (<prefix>_staging, ...)')
     .option('--warehouse <file>', "read a built DuckDB warehouse, like dbt compile reads the target: scenario vars from landing._sim_meta, and is_incremental() true for incremental models that exist there")
     .option('--full-refresh', 'with --warehouse: compile incremental models as full rebuilds')
+    .option('--inline <sql>', "compile this query instead of the project's nodes and print it, e.g. \"select * from {{ ref('fact_orders') }}\"")
     .option('--json', 'print the compiled nodes as JSON instead of a summary')
     .addHelpText('after', `
 Without --warehouse, incremental models compile as on a first build (is_incremental() is
@@ -48,6 +50,11 @@ false) and scenario vars (as_of, start_date, end_date) come from dbt_project.yml
 overrides them either way.
 Generic tests compile to the SELECT of failing rows that sim test runs.`)
     .action(async (flags: CompileFlags) => {
+      if (flags.inline !== undefined) {
+        const sql = await compileInlineQuery(flags);
+        process.stdout.write(sql.endsWith('\n') ? sql : `${sql}\n`);
+        return;
+      }
       const result = await compileProject(flags);
       if (flags.json) {
         process.stdout.write(`${JSON.stringify(result.files, null, 2)}\n`);
@@ -104,6 +111,17 @@ export async function compileProject(flags: CompileFlags, cwd = process.cwd()): 
   const manifest = writeManifest(targetDir, buildManifest(project, { dialect, target: ctx.target, compiled, compiledPaths }));
   const picked = flags.select?.length ? ids.filter((id) => id.startsWith('model.') || id.startsWith('snapshot.')) : [];
   return { dir: outDir, manifest, files, single: picked.length === 1 ? compiled.get(picked[0])?.sql : undefined };
+}
+
+/** `--inline`: one query rendered against the project (nothing written). */
+export async function compileInlineQuery(flags: CompileFlags, cwd = process.cwd()): Promise<string> {
+  const dialect = DIALECTS[flags.target];
+  if (!dialect) throw new InputError(`--target ${flags.target}: not one of ${Object.keys(DIALECTS).join(', ')}`);
+  const cliVars = parseVarsFlag(flags.vars);
+  const project = await loadProject(resolveProjectDir(flags.projectDir, cwd), { vars: cliVars });
+  const built = flags.warehouse === undefined ? undefined : await readWarehouse(path.resolve(cwd, flags.warehouse));
+  const target = { name: flags.target, type: dialect.name, schema: 'main', ...(flags.schemaPrefix ? { schema_prefix: flags.schemaPrefix } : {}) };
+  return compileInline(project, flags.inline ?? '', { dialect, target, vars: built ? { ...built.vars, ...(cliVars ?? {}) } : cliVars });
 }
 
 /** The landed scenario and the relations of a built DuckDB warehouse (opened, read, closed). */

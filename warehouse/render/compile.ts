@@ -4,7 +4,8 @@
  * warehouse access, so the runner can compile a node the moment its parents are built.
  */
 import { InputError } from '../../contract/errors.ts';
-import { runtimeOf, SCENARIO_VARS } from '../project/load.ts';
+import { modelConfig } from '../project/config.ts';
+import { runtimeOf, SCENARIO_VARS, staticRefs, staticSources } from '../project/load.ts';
 import type {
   CompileContext, CompiledNode, ExecutableNode, GenericTestNode, ModelNode, Project, RelationRef, SourceTable, TargetInfo,
 } from '../project/types.ts';
@@ -57,6 +58,46 @@ export function resolveVars(project: Project, ctx: CompileContext): Record<strin
  */
 export function compileNode(project: Project, nodeId: string, ctx: CompileContext): CompiledNode {
   return new NodeCompiler(project, ctx).compile(nodeId);
+}
+
+/**
+ * Compiles a query given on the command line (dbt's `compile --inline`): its ref()/source()
+ * calls must name nodes of the project. It is never added to the project.
+ */
+export function compileInline(project: Project, sql: string, ctx: CompileContext): string {
+  const name = 'inline_query';
+  const node: ModelNode = {
+    uniqueId: `sql_operation.${project.name}.${name}`,
+    resourceType: 'model',
+    name,
+    packageName: project.name,
+    path: '<inline>',
+    originalFilePath: '<inline>',
+    location: { file: '<inline>', line: 1 },
+    fqn: [project.name, name],
+    description: '',
+    columns: {},
+    rawCode: sql,
+    rawCodeLine: 1,
+    checksum: '',
+    refs: staticRefs(sql),
+    sources: staticSources(sql),
+    dependsOn: { nodes: [], macros: [] },
+    unrenderedConfig: {},
+    config: modelConfig({ materialized: 'ephemeral' }, '<inline>:1'),
+  };
+  for (const ref of node.refs) {
+    const id = project.refIndex.get(ref.name);
+    if (!id) throw new InputError(`--inline: ref('${ref.name}') names no model, seed or snapshot`);
+    node.dependsOn.nodes.push(id);
+  }
+  for (const [source, table] of node.sources) node.dependsOn.nodes.push(`source.${project.name}.${source}.${table}`);
+  project.nodes.set(node.uniqueId, node);
+  try {
+    return compileNode(project, node.uniqueId, ctx).sql;
+  } finally {
+    project.nodes.delete(node.uniqueId);
+  }
 }
 
 /**
