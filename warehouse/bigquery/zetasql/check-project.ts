@@ -111,7 +111,8 @@ export async function checkProject(server: ZetaSqlServer, options: CheckOptions)
   const onEvent = (event: RunEvent) => {
     if (event.type === 'node-start') statementsBefore = engine.statements.length;
     if (event.type !== 'node-finish') return;
-    const node = project.nodes.get(event.uniqueId)!;
+    const node = project.nodes.get(event.uniqueId);
+    if (!node) return; // unit tests: not warehouse SQL
     const status = event.result.status === 'error' ? 'error' : event.result.status === 'skipped' ? 'skipped' : 'ok';
     const previous = seen.get(event.uniqueId);
     const check: NodeCheck = {
@@ -147,7 +148,7 @@ export async function checkProject(server: ZetaSqlServer, options: CheckOptions)
       seen.set(id, skipped);
       options.onNode?.(skipped);
     }
-    if (runnableTests.length) await build(engine, project, { target: CHECK_TARGET, select: names(runnableTests), vars: options.vars, mode: 'test', onEvent });
+    if (runnableTests.length) await build(engine, project, { target: CHECK_TARGET, select: names(runnableTests), vars: options.vars, mode: 'test', unitTests: false, onEvent });
     // 3. Incremental models and snapshots again, now that their tables exist: the MERGE (or
     //    delete+insert, insert_overwrite, snapshot update/insert) statements of every later run.
     const again = runnable.filter((id) => {
