@@ -5,6 +5,7 @@
  */
 import { InputError } from '../../contract/errors.ts';
 import type { ModelConfig, SeedConfig, SnapshotConfig, TestConfig } from './types.ts';
+import { closest } from './suggest.ts';
 import { isRecord } from './yaml.ts';
 
 export type ConfigLayer = Record<string, unknown>;
@@ -53,30 +54,8 @@ function configsAt(level: Record<string, unknown>): ConfigLayer {
 export function checkConfigKey(key: string, where: string): void {
   const bare = key.replace(/^\+/, '');
   if (KNOWN_CONFIG_KEYS.has(bare)) return;
-  const guess = nearest(bare, [...KNOWN_CONFIG_KEYS]);
+  const guess = closest(bare, [...KNOWN_CONFIG_KEYS], 2);
   if (guess) throw new InputError(`${where}: unknown config '${bare}' (did you mean '${guess}'?)`);
-}
-
-function nearest(name: string, candidates: string[]): string | undefined {
-  for (const candidate of candidates) {
-    if (Math.abs(candidate.length - name.length) > 2) continue;
-    if (distance(name, candidate) <= 2) return candidate;
-  }
-  return undefined;
-}
-
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length];
 }
 
 /** Merges layers, outer first. Normalises dbt's synonyms (pre-hook, target_schema, invalidate_hard_deletes). */

@@ -17,6 +17,7 @@ import type {
   ColumnDef, DocBlock, ExecutableNode, GenericTestNode, MacroDef, ModelNode, Project, ProjectConfigFile, RefCall, SeedNode,
   SingularTestNode, SnapshotNode, SourceTable,
 } from './types.ts';
+import { closest } from './suggest.ts';
 import { parseUnitTests } from './unit-tests.ts';
 import { at, checkKeys, isRecord, parseYaml, type YamlFile } from './yaml.ts';
 
@@ -822,32 +823,4 @@ function asList(value: unknown): string[] {
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/** The candidate with the smallest edit distance, if it is close enough to be a typo. */
-export function closest(name: string, candidates: string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of candidates) {
-    const d = editDistance(name, candidate);
-    if (d < bestDistance) {
-      bestDistance = d;
-      best = candidate;
-    }
-  }
-  return bestDistance <= Math.max(2, Math.floor(name.length / 4)) ? best : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length];
 }
