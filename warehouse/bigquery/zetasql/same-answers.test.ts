@@ -17,7 +17,7 @@ import { skipWithoutZetaSql } from './testing.ts';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
 /**
- * Same answers on both engines: seed 42 at the tiny scale (300 customers: the reference
+ * Same answers on both engines: seed 42 at the tiny scale with faults (300 customers: the reference
  * evaluator is built for correctness, not speed), landed identically in DuckDB and in ZetaSQL's
  * reference evaluator, the whole project built and tested on each by the model engine, every
  * relation compared row for row and every data test's outcome compared. A difference here is a bug in a macro or a model, not in this test.
@@ -28,7 +28,9 @@ describe.skipIf(skipWithoutZetaSql)('same answers on DuckDB and BigQuery (ZetaSQ
   let report: SameAnswersReport;
 
   beforeAll(async () => {
-    const scenario = resolveScenario({ overrides: { seed: 42, scale: 'tiny', customers: 300 } });
+    // Seeded data-quality faults (5%): duplicates, NULL and mixed-case emails, negative prices,
+    // orphan ids and late rows, so staging's cleaning runs and the warning tests find rows.
+    const scenario = resolveScenario({ overrides: { seed: 42, scale: 'tiny', customers: 300, faults: { rate: 0.05 } } });
     const run = simulate(scenario);
     const batches: LandingBatch[] = [];
     for await (const batch of run.batches()) batches.push(batch);
@@ -64,6 +66,7 @@ describe.skipIf(skipWithoutZetaSql)('same answers on DuckDB and BigQuery (ZetaSQ
 
   it('gives every data test the same outcome (status and failing rows) on both engines', () => {
     expect(report.testsCompared).toBeGreaterThan(100);
+    expect(report.testsWithFailures).toBeGreaterThan(0);
     expect(report.testDifferences.map((d) => `${d.test}: DuckDB ${d.duckdb}, BigQuery ${d.bigquery}`)).toEqual([]);
   });
 

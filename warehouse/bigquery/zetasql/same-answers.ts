@@ -35,6 +35,8 @@ export interface SameAnswersReport {
   testDifferences: TestOutcomeDifference[];
   /** Data tests run on both engines. */
   testsCompared: number;
+  /** Of those, tests that found failing rows (warnings on seeded faults): the comparison is not all zeros. */
+  testsWithFailures: number;
   /** Nodes that did not build on one of the engines (each is a difference too). */
   failures: BuildFailure[];
 }
@@ -111,12 +113,14 @@ export async function compareEngines(
   const comparisons: ComparisonResult[] = [];
   const testDifferences: TestOutcomeDifference[] = [];
   let testsCompared = 0;
+  let testsWithFailures = 0;
   try {
     for (const [id, node] of bq) {
       const local = duck.get(id);
       if (!local) continue; // failed on DuckDB: already a failure
       if (node.resourceType === 'test') {
         testsCompared++;
+        if (!/\(0\)$/.test(node.outcome ?? '')) testsWithFailures++;
         if (node.outcome !== local.outcome) testDifferences.push({ test: node.name, duckdb: local.outcome!, bigquery: node.outcome! });
         continue;
       }
@@ -129,5 +133,5 @@ export async function compareEngines(
   } finally {
     await analyzer.close();
   }
-  return { comparisons, failures, testDifferences, testsCompared };
+  return { comparisons, failures, testDifferences, testsCompared, testsWithFailures };
 }
