@@ -7,11 +7,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CompiledNode, ExecutableNode, Project, SourceTable, TargetInfo, UnitTestNode, ColumnDef } from '../project/types.ts';
 import { relationFor } from '../render/compile.ts';
+import { DBT_VERSION } from '../render/jinja.ts';
 import type { Dialect } from '../dialect.ts';
 
 export const MANIFEST_SCHEMA = 'https://schemas.getdbt.com/dbt/manifest/v12.json';
-/** The dbt-core version whose artifact shapes these follow. */
-export const DBT_VERSION = '1.9.0';
+export { DBT_VERSION };
 
 export interface ManifestOptions {
   dialect: Dialect;

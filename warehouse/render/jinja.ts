@@ -124,6 +124,9 @@ function allowTrailingCommaInCalls(): void {
   };
 }
 
+/** The dbt-core version whose Jinja context and artifacts this engine follows (macros sometimes branch on it). */
+export const DBT_VERSION = '1.9.0';
+
 /** What one render can see. Parse-time scopes capture calls; compile-time scopes resolve them. */
 export interface RenderScope {
   dialect: string;
@@ -286,6 +289,7 @@ export class JinjaRuntime {
       }
     };
     g.tojson = (value: unknown) => JSON.stringify(value);
+    g.dbt_version = DBT_VERSION;
     g.zip = (...lists: unknown[][]) => (lists.length ? lists[0].map((_, i) => lists.map((l) => l[i])) : []);
     getter('run_started_at', () => {
       throw new InputError('run_started_at is the wall clock, which models never read: use dbt.current_timestamp() (the scenario\'s as_of)');
