@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Calendar, weekdayOf, blackFriday } from '../../simulator/calendar/calendar.ts';
-import { builtinCatalog } from '../../simulator/index.ts';
+import { builtinCatalog, simulate } from '../../simulator/index.ts';
 import { emptyProfile, World } from '../../simulator/world/world.ts';
 import { land, scenarioOf, type Landed, MICROS_PER_DAY } from './helpers.ts';
 
@@ -198,5 +198,50 @@ describe('consistency', () => {
     const books = landed.tables.products.filter((p) => p.category === 'Books').map((p) => p.price as number).sort((a, b) => a - b);
     const median = (a: number[]) => a[Math.floor(a.length / 2)];
     expect(median(electronics)).toBeGreaterThan(median(books) * 3);
+  });
+});
+
+describe('products and prices', () => {
+  it('category seasons shape the product mix: garden sells in spring, toys in December', () => {
+    const categoryOf = new Map(landed.tables.products.map((p) => [p.product_id, p.category as string]));
+    const orderMonth = new Map(landed.tables.orders.map((o) => [o.order_id, new Date(micros(o.order_ts) / 1000).getUTCMonth()]));
+    const share = (category: string, months: number[]) => {
+      let inCategory = 0;
+      let all = 0;
+      for (const line of landed.tables.order_items) {
+        if (!months.includes(orderMonth.get(line.order_id)!)) continue;
+        all++;
+        if (categoryOf.get(line.product_id) === category) inCategory++;
+      }
+      return inCategory / all;
+    };
+    expect(share('Garden', [3, 4, 5]) / share('Garden', [10, 11, 0])).toBeGreaterThan(2);
+    expect(share('Toys & Games', [11]) / share('Toys & Games', [1, 2, 3, 4, 5, 6])).toBeGreaterThan(1.8);
+  });
+
+  it('products.price and updated_at are the latest product_prices row; prices do change', () => {
+    const latest = new Map<unknown, { price: number; from: number; rows: number }>();
+    for (const p of landed.tables.product_prices) {
+      const cur = latest.get(p.product_id);
+      const from = micros(p.valid_from);
+      if (!cur || from > cur.from) latest.set(p.product_id, { price: p.price as number, from, rows: (cur?.rows ?? 0) + 1 });
+      else cur.rows++;
+    }
+    const mismatched = landed.tables.products.filter((p) => {
+      const l = latest.get(p.product_id);
+      return !l || l.price !== p.price || l.from !== micros(p.updated_at);
+    });
+    expect(mismatched).toEqual([]);
+    const changed = [...latest.values()].filter((l) => l.rows > 1).length;
+    expect(changed / latest.size).toBeGreaterThan(0.5);
+  });
+
+  it('estimatedRows matches what lands (orders and lines are an upper bound)', () => {
+    const estimated = simulate(scenario).estimatedRows;
+    for (const t of ['customers', 'products', 'product_prices']) expect(estimated[t], t).toBe(landed.summary.tables[t].rows);
+    for (const t of ['orders', 'order_items']) {
+      expect(estimated[t]).toBeGreaterThanOrEqual(landed.summary.tables[t].rows);
+      expect(estimated[t]).toBeLessThan(landed.summary.tables[t].rows * 1.01);
+    }
   });
 });
