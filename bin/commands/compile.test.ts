@@ -95,6 +95,12 @@ describe('sim compile', () => {
     await expect(compileProject({ target: 'duckdb', projectDir: MINI, warehouse: 'missing.duckdb' }, cwd)).rejects.toThrow('no such file');
   });
 
+  it('names BigQuery relations as a run would: project and dataset ids from the flags', async () => {
+    const sql = await compileInlineQuery({ target: 'bigquery', projectDir: MINI, inline: "select * from {{ ref('fct_orders') }}", bqProject: 'acme-analytics', datasetPrefix: 'dev_ana_', bqDataset: ['marts=warehouse'] });
+    expect(sql).toBe('select * from `acme-analytics`.`dev_ana_warehouse`.`fct_orders`');
+    await expect(compileInlineQuery({ target: 'duckdb', projectDir: MINI, inline: 'select 1', datasetPrefix: 'x_' })).rejects.toThrow('--dataset-prefix applies only to --target bigquery');
+  });
+
   it('--inline compiles one query against the project, ephemeral refs inlined', async () => {
     const sql = await compileInlineQuery({ target: 'bigquery', projectDir: MINI, inline: "select count(*) from {{ ref('customer_regions') }} join {{ ref('fct_orders') }} using (customer_id)" });
     expect(sql).toMatch(/^with __dbt__cte__stg_customers as \(/);

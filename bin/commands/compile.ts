@@ -3,7 +3,9 @@ import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { InputError } from '../../contract/errors.ts';
 import { buildManifest, writeManifest } from '../../warehouse/artifacts/manifest.ts';
-import { bigqueryDialect } from '../../warehouse/bigquery/dialect.ts';
+import { bigqueryOptionsFromEnv, datasetIdOf, parseDatasets, resolveBigQueryConfig } from '../../warehouse/bigquery/config.ts';
+import { createBigQueryDialect } from '../../warehouse/bigquery/dialect.ts';
+import { readDbtProfile } from '../../warehouse/bigquery/profiles.ts';
 import { selectNodes } from '../../warehouse/dag/select.ts';
 import type { Dialect } from '../../warehouse/dialect.ts';
 import { duckdbDialect } from '../../warehouse/duckdb/dialect.ts';
@@ -15,7 +17,7 @@ import type { CompileContext, CompiledNode, ExecutableNode, Project, TestNode } 
 import { compileInline, compileNode, isProjectGenericTest, relationFor, resolveTestArgs } from '../../warehouse/render/compile.ts';
 import { genericTestSql } from '../../warehouse/testing/generic.ts';
 
-const DIALECTS: Record<string, Dialect> = { duckdb: duckdbDialect, bigquery: bigqueryDialect };
+const TARGET_NAMES = ['duckdb', 'bigquery'] as const;
 
 interface CompileFlags {
   select?: string[];
@@ -28,6 +30,30 @@ interface CompileFlags {
   warehouse?: string;
   fullRefresh?: boolean;
   inline?: string;
+  bqProject?: string;
+  datasetPrefix?: string;
+  bqDataset?: string[];
+}
+
+/**
+ * The dialect to compile for. For BigQuery, relations are named as a run would name them:
+ * project and dataset ids from the flags, the environment (SIM_BQ_*) or the dbt profile, the
+ * same sources and precedence as `sim build --target bigquery`, without opening a connection.
+ */
+function dialectFor(flags: CompileFlags): Dialect {
+  const bqFlags = { '--bq-project': flags.bqProject, '--dataset-prefix': flags.datasetPrefix, '--bq-dataset': flags.bqDataset };
+  if (flags.target === 'duckdb') {
+    const given = Object.entries(bqFlags).filter(([, v]) => v !== undefined).map(([k]) => k);
+    if (given.length) throw new InputError(`${given.join(', ')} ${given.length > 1 ? 'apply' : 'applies'} only to --target bigquery`);
+    return duckdbDialect;
+  }
+  if (flags.target !== 'bigquery') throw new InputError(`--target ${flags.target}: not one of ${TARGET_NAMES.join(', ')}`);
+  const config = resolveBigQueryConfig(
+    { project: flags.bqProject, datasetPrefix: flags.datasetPrefix, datasets: flags.bqDataset ? parseDatasets(flags.bqDataset) : undefined },
+    bigqueryOptionsFromEnv(),
+    readDbtProfile(),
+  );
+  return createBigQueryDialect({ projectId: config.projectId, datasetId: (schema) => datasetIdOf(config, schema) });
 }
 
 export function registerCompile(program: Command): void {
@@ -36,12 +62,15 @@ export function registerCompile(program: Command): void {
     .description('render every selected model, snapshot and test to SQL for a target, into target/compiled/<target>/, and write target/manifest.json (no warehouse needed)')
     .option('-s, --select <selector...>', 'nodes to compile (dbt syntax: name, +name, name+, tag:x, path:x, config.materialized:x; space = union, comma = intersection)')
     .option('--exclude <selector...>', 'nodes to leave out (same syntax)')
-    .addOption(new Option('--target <target>', 'SQL dialect to compile for').choices(Object.keys(DIALECTS)).default('duckdb'))
+    .addOption(new Option('--target <target>', 'SQL dialect to compile for').choices([...TARGET_NAMES]).default('duckdb'))
     .option('--vars <yaml>', "vars as YAML or JSON over dbt_project.yml's, e.g. '{as_of: 2024-06-30}'")
     .option('--project-dir <dir>', 'model project (default: the current folder if it has dbt_project.yml, else the built-in project)')
     .option('--schema-prefix <prefix>', 'per-developer prefix for every schema/dataset (<prefix>_staging, ...)')
     .option('--warehouse <file>', "read a built DuckDB warehouse, like dbt compile reads the target: scenario vars from landing._sim_meta, and is_incremental() true for incremental models that exist there")
     .option('--full-refresh', 'with --warehouse: compile incremental models as full rebuilds')
+    .option('--bq-project <id>', "BigQuery: project in relation names (env SIM_BQ_PROJECT, GOOGLE_CLOUD_PROJECT, or the dbt profile's)")
+    .option('--dataset-prefix <prefix>', 'BigQuery: prefix for every dataset, e.g. dev_alice_ (env SIM_BQ_DATASET_PREFIX)')
+    .option('--bq-dataset <layer=dataset>', 'BigQuery: dataset of a layer, repeatable', (value: string, previous: string[] = []) => [...previous, value])
     .option('--inline <sql>', "compile this query instead of the project's nodes and print it, e.g. \"select * from {{ ref('fact_orders') }}\"")
     .option('--json', 'print the compiled nodes as JSON instead of a summary')
     .addHelpText('after', `
@@ -75,8 +104,7 @@ export interface CompileResult {
 }
 
 export async function compileProject(flags: CompileFlags, cwd = process.cwd()): Promise<CompileResult> {
-  const dialect = DIALECTS[flags.target];
-  if (!dialect) throw new InputError(`--target ${flags.target}: not one of ${Object.keys(DIALECTS).join(', ')}`);
+  const dialect = dialectFor(flags);
   const cliVars = parseVarsFlag(flags.vars);
   const project = await loadProject(resolveProjectDir(flags.projectDir, cwd), { vars: cliVars });
   const target = { name: flags.target, type: dialect.name, schema: 'main', ...(flags.schemaPrefix ? { schema_prefix: flags.schemaPrefix } : {}) };
@@ -115,8 +143,7 @@ export async function compileProject(flags: CompileFlags, cwd = process.cwd()): 
 
 /** `--inline`: one query rendered against the project (nothing written). */
 export async function compileInlineQuery(flags: CompileFlags, cwd = process.cwd()): Promise<string> {
-  const dialect = DIALECTS[flags.target];
-  if (!dialect) throw new InputError(`--target ${flags.target}: not one of ${Object.keys(DIALECTS).join(', ')}`);
+  const dialect = dialectFor(flags);
   const cliVars = parseVarsFlag(flags.vars);
   const project = await loadProject(resolveProjectDir(flags.projectDir, cwd), { vars: cliVars });
   const built = flags.warehouse === undefined ? undefined : await readWarehouse(path.resolve(cwd, flags.warehouse));
