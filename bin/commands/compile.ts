@@ -48,6 +48,9 @@ function dialectFor(flags: CompileFlags): Dialect {
     return duckdbDialect;
   }
   if (flags.target !== 'bigquery') throw new InputError(`--target ${flags.target}: not one of ${TARGET_NAMES.join(', ')}`);
+  if (flags.schemaPrefix !== undefined && flags.datasetPrefix !== undefined) {
+    throw new InputError('--schema-prefix and --dataset-prefix both prefix BigQuery datasets: give one (--dataset-prefix dev_ana_ is what sim build --target bigquery takes)');
+  }
   const config = resolveBigQueryConfig(
     { project: flags.bqProject, datasetPrefix: flags.datasetPrefix, datasets: flags.bqDataset ? parseDatasets(flags.bqDataset) : undefined },
     bigqueryOptionsFromEnv(),
