@@ -20,8 +20,10 @@ import { batchToRows, decodeValue } from './values.ts';
  *
  * Statements run: CREATE [OR REPLACE] TABLE/VIEW ... AS (query) (the query is evaluated and its
  * rows stored; a view is stored as its rows, which is what it returns on unchanging data),
- * INSERT INTO ... SELECT, DROP, and queries. DML that changes rows in place (MERGE, UPDATE,
- * DELETE: later runs of incremental models and snapshots) is refused with a clear error.
+ * INSERT INTO ... SELECT, DROP, and queries. DML that changes rows in place (later runs of
+ * incremental models and snapshots) is refused with a clear error: the reference evaluator has
+ * no MERGE at all ("Evaluator does not support statement kind: MergeStmt"), so those runs are
+ * proven by the analyser (sim check), not evaluated.
  */
 export const evaluatorDialect: Dialect = {
   ...bigqueryDialect,
