@@ -194,28 +194,33 @@ export function generateCustomerRows(world: World, from: number, to: number, sin
 }
 
 function writeCustomer(world: World, i: number, signupSec: number, sinks: Sinks, faults: FaultCounts): void {
-  const names = world.names;
   const f = world.fault;
   const kb = keyBase(world.customerBase, i);
   const customerId = i + 1;
-  const fi = Math.floor(unit(kb, CF.first) * names.first.length);
-  const li = Math.floor(unit(kb, CF.last) * names.last.length);
+  // Names come from the customer's country's locale; the sex picks the (sexed) name lists.
+  const ci = world.countryAlias.pick(unit(kb, CF.country));
+  const pool = world.namePools[ci];
+  const sex = fieldHash(kb, CF.sex) & 1;
+  const firsts = pool.first[sex];
+  const lasts = pool.last[sex];
+  const fi = Math.floor(unit(kb, CF.first) * firsts.length);
+  const li = Math.floor(unit(kb, CF.last) * lasts.length);
   let email: string | null;
   if (f.null_emails > 0 && unit(kb, CF.nullEmail) < f.null_emails) {
     email = null;
     faults.null_emails++;
   } else {
     const mixed = f.mixed_case_emails > 0 && unit(kb, CF.mixedCase) < f.mixed_case_emails;
-    const fe = mixed ? names.first[fi].replace(/[^A-Za-z]/g, '') : names.firstEmail[fi];
-    const le = mixed ? names.last[li].replace(/[^A-Za-z]/g, '') : names.lastEmail[li];
-    const domain = names.emailDomains[world.domainAlias.pick(unit(kb, CF.domain))];
+    const fe = mixed ? capitalise(pool.firstEmail[sex][fi]) : pool.firstEmail[sex][fi];
+    const le = mixed ? capitalise(pool.lastEmail[sex][li]) : pool.lastEmail[sex][li];
+    const domain = pool.emailDomains[world.domainAliases[ci].pick(unit(kb, CF.domain))];
     // The id ends every local part, so clean emails are unique (names contain no digits).
     const pattern = fieldHash(kb, CF.emailPattern) & 3;
     const local = pattern === 0 ? `${fe}.${le}` : pattern === 1 ? `${fe.charAt(0)}${le}` : pattern === 2 ? `${fe}_${le}` : `${le}.${fe}`;
     email = `${local}${customerId}@${mixed ? domain.toUpperCase() : domain}`;
     if (mixed) faults.mixed_case_emails++;
   }
-  const country = world.countries[world.countryAlias.pick(unit(kb, CF.country))];
+  const country = world.countries[ci];
   const acquisition = world.acquisitionAlias.pick(unit(kb, CF.acquisition));
   const copies = f.duplicate_rows > 0 && unit(kb, CF.duplicate) < f.duplicate_rows ? 2 : 1;
   if (copies === 2) faults.duplicate_rows++;
@@ -223,13 +228,17 @@ function writeCustomer(world: World, i: number, signupSec: number, sinks: Sinks,
     const s = sinks.customers;
     const r = s.next();
     s.num[C.id][r] = customerId;
-    s.strs[C.first][r] = names.first[fi];
-    s.strs[C.last][r] = names.last[li];
+    s.strs[C.first][r] = firsts[fi];
+    s.strs[C.last][r] = lasts[li];
     s.strs[C.email][r] = email;
     s.strs[C.country][r] = country;
     s.enums[C.acquisition][r] = acquisition;
     s.num[C.created][r] = signupSec * US;
   }
+}
+
+function capitalise(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
 /** Fills scratch.times[0..orders) with the customer's order times, ascending. */

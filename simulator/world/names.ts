@@ -1,43 +1,103 @@
-// The English locale only: the same vocabularies as the default export, 7x faster to import.
-import { faker } from '@faker-js/faker/locale/en';
+import type { Faker } from '@faker-js/faker';
+import { faker as da } from '@faker-js/faker/locale/da';
+import { faker as de } from '@faker-js/faker/locale/de';
+import { faker as de_AT } from '@faker-js/faker/locale/de_AT';
+import { faker as de_CH } from '@faker-js/faker/locale/de_CH';
+import { faker as en } from '@faker-js/faker/locale/en';
+import { faker as en_AU } from '@faker-js/faker/locale/en_AU';
+import { faker as en_CA } from '@faker-js/faker/locale/en_CA';
+import { faker as en_GB } from '@faker-js/faker/locale/en_GB';
+import { faker as en_IE } from '@faker-js/faker/locale/en_IE';
+import { faker as en_US } from '@faker-js/faker/locale/en_US';
+import { faker as es } from '@faker-js/faker/locale/es';
+import { faker as es_MX } from '@faker-js/faker/locale/es_MX';
+import { faker as fi } from '@faker-js/faker/locale/fi';
+import { faker as fr } from '@faker-js/faker/locale/fr';
+import { faker as fr_BE } from '@faker-js/faker/locale/fr_BE';
+import { faker as it } from '@faker-js/faker/locale/it';
+import { faker as nb_NO } from '@faker-js/faker/locale/nb_NO';
+import { faker as nl } from '@faker-js/faker/locale/nl';
+import { faker as pl } from '@faker-js/faker/locale/pl';
+import { faker as pt_BR } from '@faker-js/faker/locale/pt_BR';
+import { faker as pt_PT } from '@faker-js/faker/locale/pt_PT';
+import { faker as sv } from '@faker-js/faker/locale/sv';
 
 /**
- * Name pools built once from Faker's English vocabularies (faker is pinned in package.json, so
- * the pools, and therefore every name, are stable). Rows pick from them with the counter hash;
- * Faker's per-call API is never used per row (measured: 40x slower).
+ * Name pools built once per country from Faker's vocabulary of that country's locale (faker is
+ * pinned in package.json, so the pools, and therefore every name, are stable): a German
+ * customer is called like a German. Rows pick from the pools with the counter hash; Faker's
+ * per-call API is never used per row (measured: 40x slower). Countries without a locale here use
+ * the English one.
  */
-export interface NamePools {
-  first: string[];
-  last: string[];
-  /** Lower-case ASCII forms for email local parts, same indexes as `first`/`last`. */
-  firstEmail: string[];
-  lastEmail: string[];
+const LOCALES: Record<string, Faker> = {
+  US: en_US, GB: en_GB, CA: en_CA, AU: en_AU, IE: en_IE, NZ: en,
+  DE: de, AT: de_AT, CH: de_CH, FR: fr, BE: fr_BE, ES: es, MX: es_MX, IT: it, NL: nl,
+  SE: sv, NO: nb_NO, DK: da, FI: fi, PL: pl, PT: pt_PT, BR: pt_BR,
+};
+
+export interface NamePool {
+  /** First names by sex (0 = female, 1 = male); languages without sexed lists repeat one list. */
+  first: [string[], string[]];
+  /** Last names by sex (most locales have one list for both). */
+  last: [string[], string[]];
+  /** ASCII lower-case forms for email local parts, same indexes as `first`/`last`. */
+  firstEmail: [string[], string[]];
+  lastEmail: [string[], string[]];
   emailDomains: string[];
   /** Relative weights of `emailDomains`. */
   emailDomainWeights: number[];
 }
 
+type Lists = Record<string, string[] | undefined>;
+
 function unique(values: Iterable<string>): string[] {
   return [...new Set(values)];
 }
 
-function emailPart(name: string): string {
-  const ascii = name.normalize('NFKD').replace(/[^A-Za-z]/g, '').toLowerCase();
-  return ascii || 'user';
+/** Characters NFKD does not decompose to ASCII. */
+const TRANSLITERATE: Record<string, string> = { ł: 'l', Ł: 'L', ø: 'o', Ø: 'O', æ: 'ae', Æ: 'AE', ß: 'ss', đ: 'd', Đ: 'D', œ: 'oe', Œ: 'OE', þ: 'th', ð: 'd' };
+
+/** The ASCII letters of a name, for email local parts ("Łukasz" -> "Lukasz"). */
+export function asciiName(name: string): string {
+  return name
+    .replace(/[łŁøØæÆßđĐœŒþð]/g, (c) => TRANSLITERATE[c])
+    .normalize('NFKD')
+    .replace(/[^A-Za-z]/g, '');
 }
 
-let cached: NamePools | undefined;
+function bySex(lists: Lists | string[] | undefined): [string[], string[]] {
+  if (!lists) return [[], []];
+  if (Array.isArray(lists)) return [unique(lists), unique(lists)];
+  const generic = lists.generic ?? [];
+  const female = unique([...(lists.female ?? []), ...(lists.female ? [] : generic)]);
+  const male = unique([...(lists.male ?? []), ...(lists.male ? [] : generic)]);
+  return [female.length ? female : male, male.length ? male : female];
+}
 
-export function namePools(): NamePools {
-  if (cached) return cached;
-  const person = faker.definitions.person;
-  const firstDefs = person.first_name as unknown as Record<string, string[]>;
-  const lastDefs = person.last_name as unknown as Record<string, string[]>;
-  const first = unique([...(firstDefs.generic ?? []), ...(firstDefs.female ?? []), ...(firstDefs.male ?? [])]);
-  const last = unique(lastDefs.generic ?? []);
-  const free = (faker.definitions.internet.free_email as string[] | undefined) ?? ['gmail.com', 'yahoo.com', 'hotmail.com'];
-  const emailDomains = unique([...free, 'outlook.com', 'icloud.com', 'proton.me']);
-  const emailDomainWeights = emailDomains.map((d) => ({ 'gmail.com': 45, 'yahoo.com': 12, 'hotmail.com': 10, 'outlook.com': 14, 'icloud.com': 12, 'proton.me': 3 })[d] ?? 4);
-  cached = { first, last, firstEmail: first.map(emailPart), lastEmail: last.map(emailPart), emailDomains, emailDomainWeights };
-  return cached;
+const COMMON_DOMAINS: Record<string, number> = { 'gmail.com': 45, 'yahoo.com': 10, 'hotmail.com': 9, 'outlook.com': 12, 'icloud.com': 11, 'proton.me': 3 };
+
+function buildPool(locale: Faker): NamePool {
+  const person = locale.definitions.person;
+  let first = bySex(person.first_name as unknown as Lists);
+  let last = bySex(person.last_name as unknown as Lists);
+  if (!first[0].length) first = bySex(en.definitions.person.first_name as unknown as Lists);
+  if (!last[0].length) last = bySex(en.definitions.person.last_name as unknown as Lists);
+  const email = (names: [string[], string[]]): [string[], string[]] => [names[0].map((n) => asciiName(n).toLowerCase() || 'user'), names[1].map((n) => asciiName(n).toLowerCase() || 'user')];
+  const local = ((locale.definitions.internet?.free_email as string[] | undefined) ?? []).filter((d) => !(d in COMMON_DOMAINS));
+  const emailDomains = [...Object.keys(COMMON_DOMAINS), ...local];
+  const emailDomainWeights = [...Object.values(COMMON_DOMAINS), ...local.map(() => 8)];
+  return { first, last, firstEmail: email(first), lastEmail: email(last), emailDomains, emailDomainWeights };
+}
+
+const cache = new Map<Faker, NamePool>();
+
+/** The name pool of an ISO country code (built once per locale). */
+export function namePool(countryCode: string): NamePool {
+  const locale = LOCALES[countryCode] ?? en;
+  let pool = cache.get(locale);
+  if (!pool) {
+    pool = buildPool(locale);
+    cache.set(locale, pool);
+  }
+  return pool;
 }

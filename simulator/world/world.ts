@@ -5,7 +5,7 @@ import { AliasTable } from '../rng/choice.ts';
 import { countAtLeastOne, exponential, gamma, poisson, unit } from '../rng/distributions.ts';
 import { keyBase, streamBase } from '../rng/hash.ts';
 import type { FaultKind, Scenario } from '../scenario/types.ts';
-import { namePools, type NamePools } from './names.ts';
+import { namePool, type NamePool } from './names.ts';
 import { buildProducts, type ProductRange } from './products.ts';
 
 /**
@@ -18,7 +18,7 @@ import { buildProducts, type ProductRange } from './products.ts';
 // Field numbers of the 'customer' stream (key = customer index).
 export const CF = {
   signup: 0, lifetime: 1, firstCoin: 2, firstDelay: 3, repeat: 4, first: 5, last: 6, emailPattern: 7, domain: 8,
-  country: 9, acquisition: 10, nullEmail: 11, mixedCase: 12, duplicate: 13, rate: 20 /* uses 20..83 */, spacing: 100,
+  country: 9, acquisition: 10, nullEmail: 11, mixedCase: 12, duplicate: 13, sex: 14, rate: 20 /* uses 20..83 */, spacing: 100,
 } as const;
 // Field numbers of the 'order' stream (key = order_id).
 export const OF = {
@@ -54,7 +54,9 @@ export function emptyProfile(): CustomerProfile {
 export class World {
   readonly calendar: Calendar;
   readonly products: ProductRange;
-  readonly names: NamePools;
+  /** Per country (index into `countries`): the name pool of its locale and its email-domain table. */
+  readonly namePools: NamePool[];
+  readonly domainAliases: AliasTable[];
   readonly customerBase: number;
   readonly orderBase: number;
   readonly itemBase: number;
@@ -64,7 +66,6 @@ export class World {
   readonly countryAlias: AliasTable;
   readonly acquisitionAlias: AliasTable;
   readonly orderChannelAlias: AliasTable;
-  readonly domainAlias: AliasTable;
   /** Per fault kind: probability per eligible row (0 when disabled). */
   readonly fault: Record<FaultKind, number>;
   /** Cumulative signup weight per day: growth(d) x demand(d); length days + 1. */
@@ -76,7 +77,6 @@ export class World {
   ) {
     this.calendar = new Calendar(scenario);
     this.products = buildProducts(scenario, this.calendar, catalog);
-    this.names = namePools();
     this.customerBase = streamBase(scenario.seed, 'customer');
     this.orderBase = streamBase(scenario.seed, 'order');
     this.itemBase = streamBase(scenario.seed, 'item');
@@ -85,7 +85,8 @@ export class World {
     this.countryAlias = new AliasTable(this.countries.map((c) => scenario.countries[c]));
     this.acquisitionAlias = new AliasTable(ACQUISITION_CHANNELS.map((c) => scenario.acquisition_channels[c] ?? 0));
     this.orderChannelAlias = new AliasTable(ORDER_CHANNELS.map((c) => scenario.order_channels[c] ?? 0));
-    this.domainAlias = new AliasTable(this.names.emailDomainWeights);
+    this.namePools = this.countries.map(namePool);
+    this.domainAliases = this.namePools.map((pool) => new AliasTable(pool.emailDomainWeights));
     const kinds = new Set(scenario.faults.kinds);
     this.fault = Object.fromEntries(
       (['duplicate_rows', 'null_emails', 'mixed_case_emails', 'negative_prices', 'orphan_product_ids', 'late_rows'] as FaultKind[]).map((k) => [k, kinds.has(k) ? scenario.faults.rate : 0]),
