@@ -53,12 +53,19 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 function sim(...args: string[]) {
   const run = spawnSync(process.execPath, [SIM, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, SIM_SCENARIO: '', SIM_SEED: '', SIM_SCALE: '' } });
-  return { code: run.status, stdout: run.stdout, stderr: run.stderr, json: () => JSON.parse(run.stdout) };
+  const json = () => {
+    try {
+      return JSON.parse(run.stdout);
+    } catch {
+      throw new Error(`sim ${args.join(' ')} exited ${run.status} without JSON on stdout; stderr:\n${run.stderr}`);
+    }
+  };
+  return { code: run.status, stdout: run.stdout, stderr: run.stderr, json };
 }
 
 describe('pipeline fail-fast, retry, history and step', () => {
   it('stops at a failing test, says what was skipped and why, and exits 1', () => {
-    const run = sim('--seed', '42', '--scale', 'tiny', '--as-of', '2025-06-30', '--project-dir', 'proj', '--json');
+    const run = sim('--seed', '42', '--scale', 'tiny', '--as-of', '2025-06-30', '--project-dir', 'proj', '--warehouse', 'shop.duckdb', '--json');
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/^error: data tests failed in run 0001/m);
     const report = run.json();
@@ -74,14 +81,14 @@ describe('pipeline fail-fast, retry, history and step', () => {
     expect(failed[0].message).toMatch(/^1 failing row/);
     expect(report.skipped).toEqual([{ id: 'model.mini.orders_per_customer', reason: expect.stringMatching(/^staging:test failed \(unique_stg_orders_order_id/) }]);
 
-    const text = sim('history').stdout;
+    const text = sim('history', '--warehouse', 'shop.duckdb').stdout;
     expect(text.split('\n')[1]).toMatch(/^0001 +run +failed /);
   });
 
   it('sim retry re-runs only what errored (and what it skipped), on the same landing', () => {
     fs.writeFileSync(path.join(dir, 'proj/models/01_staging/stg_orders.sql'), STG_FIXED);
     fs.writeFileSync(path.join(dir, 'proj/models/02_marts/orders_per_customer.sql'), MART_BROKEN);
-    const broken = sim('--seed', '42', '--scale', 'tiny', '--as-of', '2025-06-30', '--project-dir', 'proj', '--json');
+    const broken = sim('--seed', '42', '--scale', 'tiny', '--as-of', '2025-06-30', '--project-dir', 'proj', '--warehouse', 'shop.duckdb', '--json');
     expect(broken.code).toBe(2); // the model's SQL is wrong: bad input, not an engine failure
     expect(broken.stderr).toMatch(/^error: model\.mini\.orders_per_customer errored: .*no_such_column/m);
     expect(broken.json().steps.map((s: { id: string; status: string }) => `${s.id} ${s.status}`)).toEqual([
@@ -92,11 +99,12 @@ describe('pipeline fail-fast, retry, history and step', () => {
     ]);
 
     fs.writeFileSync(path.join(dir, 'proj/models/02_marts/orders_per_customer.sql'), MART_FIXED);
+    // no --warehouse: retry works on the warehouse of the run it retries
     const run = sim('retry', '--project-dir', 'proj', '--json', '--quiet');
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const report = run.json();
-    expect(report).toMatchObject({ runId: '0003', command: 'retry', status: 'success' });
+    expect(report).toMatchObject({ runId: '0003', command: 'retry', status: 'success', warehouse: 'shop.duckdb' });
     // no landing, no staging: only the model that errored
     expect(report.steps.map((s: { id: string; nodes: Array<{ id: string; status: string }> }) => [s.id, s.nodes.map((n) => `${n.id} ${n.status}`)])).toEqual([
       ['marts:build', ['model.mini.orders_per_customer success']],
@@ -105,7 +113,7 @@ describe('pipeline fail-fast, retry, history and step', () => {
   });
 
   it('sim history lists the runs newest first, from the warehouse table', () => {
-    const runs = sim('history', '--json').json();
+    const runs = sim('history', '--warehouse', 'shop.duckdb', '--json').json();
     expect(runs.map((r: { runId: string; command: string; status: string; exitCode: number }) => [r.runId, r.command, r.status, r.exitCode])).toEqual([
       ['0003', 'retry', 'success', 0],
       ['0002', 'run', 'error', 2],
@@ -116,14 +124,14 @@ describe('pipeline fail-fast, retry, history and step', () => {
   });
 
   it('sim step --days 7 lands as of 7 days later, equal to a fresh run as of that day', () => {
-    const stepped = sim('step', '--days', '7', '--project-dir', 'proj', '--json');
+    const stepped = sim('step', '--days', '7', '--project-dir', 'proj', '--warehouse', 'shop.duckdb', '--json');
     expect(stepped.code).toBe(0);
     const report = stepped.json();
     expect(report).toMatchObject({ command: 'step', status: 'success', scenario: { as_of: '2025-07-07', seed: 42 } });
     const fresh = sim('--seed', '42', '--scale', 'tiny', '--as-of', '2025-07-07', '--select', 'none', '--warehouse', 'fresh.duckdb', '--json').json();
     expect(report.landing.tables).toEqual(fresh.landing.tables);
 
-    const tooFar = sim('step', '--days', '400', '--project-dir', 'proj');
+    const tooFar = sim('step', '--days', '400', '--project-dir', 'proj', '--warehouse', 'shop.duckdb');
     expect(tooFar.code).toBe(2);
     expect(tooFar.stderr).toMatch(/^error: --days 400 would move as_of from 2025-07-07 to 2026-08-11, past the scenario's end_date 2025-12-31/);
   });

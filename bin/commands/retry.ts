@@ -13,14 +13,18 @@ export function registerRetry(program: Command): void {
     `
 If the last run failed before its landing was committed, the whole pipeline runs again with the
 same scenario. Otherwise the landing stays as it is and only the failed, errored and skipped
-models and tests run, layer by layer, fail-fast. Pass the same --warehouse/--target as that run.
+models and tests run, layer by layer, fail-fast, in the warehouse of that run (unless
+--warehouse/--target say otherwise).
 
 Examples:
   sim --seed 42 || sim retry
   sim retry --json`,
   );
-  cmd.action(async (flags: PipelineFlags) => {
+  cmd.action(async (flags: PipelineFlags, command: Command) => {
     const plan = planRetry(defaultTargetDir());
+    // the warehouse of the run being retried, unless the flags name another
+    if (command.getOptionValueSource('target') === 'default') flags.target = plan.last.target;
+    if (command.getOptionValueSource('warehouse') === 'default' && plan.last.target === 'duckdb') flags.warehouse = plan.last.warehouse;
     const scenario = plan.last.scenario as unknown as Scenario;
     if (plan.kind === 'nothing') {
       process.stdout.write(flags.json ? `${JSON.stringify({ runId: plan.last.runId, status: plan.last.status, retried: [] })}\n` : `run ${plan.last.runId} has nothing to retry (status ${plan.last.status})\n`);
