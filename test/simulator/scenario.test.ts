@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { addScenarioOptions, scenarioFromOptions } from '../../bin/scenario-options.ts';
 import { InputError } from '../../contract/errors.ts';
 import { resolveScenario, SCALE_PRESETS, type ResolveInput } from '../../simulator/index.ts';
+import { FIELD_RULES } from '../../simulator/scenario/schema.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sim-scenario-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -96,6 +97,20 @@ describe('bad input: one line naming the field, its source and the accepted valu
   for (const [name, input, expected] of cases) {
     it(name, () => expect(errorOf(input)).toMatch(expected));
   }
+
+  it('every scenario field rejects a wrong value with its own accepted-values sentence', () => {
+    for (const [field, rule] of Object.entries(FIELD_RULES)) {
+      if (field.includes('[]')) continue; // list items: covered by the categories cases above
+      const path = field.split('.');
+      const layer: Record<string, unknown> = {};
+      let node = layer;
+      for (const key of path.slice(0, -1)) node = (node[key] = {}) as Record<string, unknown>;
+      node[path[path.length - 1]] = { not: 'valid' };
+      const message = errorOf({ overrides: layer as never });
+      expect(message, field).toContain(`'${field}`);
+      expect(message, field).toContain(rule.accepted);
+    }
+  });
 
   it('unreadable, invalid and mis-shaped scenario files', () => {
     expect(errorOf({ file: path.join(dir, 'missing.yml') })).toMatch(/cannot read scenario file '.*missing.yml' \(ENOENT\); accepted: a readable YAML or JSON file/);
