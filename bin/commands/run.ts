@@ -60,6 +60,18 @@ Examples:
 
 Exit codes: 0 ok, 1 a data test failed, 2 bad input (nothing was changed), 3 engine error.`,
   );
+  program.addHelpText(
+    'after',
+    `
+With no command, sim runs \`sim run\`: generate -> land -> build -> test (\`sim run --help\` lists its flags).
+
+Quick start:
+  sim --seed 42                       # the whole pipeline into ./warehouse.duckdb
+  sim --seed 42 --as-of 2025-06-30    # the shop as of a day...
+  sim step                            # ...then the next day, incrementally
+  sim history                         # the last runs
+  sim build --select +fact_orders     # models only, on the current landing`,
+  );
   run.action(async (flags: PipelineFlags) => {
     const scenario = scenarioFromOptions(flags);
     await runPipelineCommand('run', scenario, flags);
