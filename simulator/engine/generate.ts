@@ -118,12 +118,15 @@ export function generateProductTables(world: World, sinks: Sinks, faults: FaultC
 }
 
 // Slots of BlockScratch.reg: doubles handed between the row functions without boxing them.
-const R_SHIPPED = 0, R_DELIVERED = 1, R_CANCELLED = 2, R_RETURNED = 3, R_LAST = 4, R_TOTAL = 5;
+const R_SHIPPED = 0, R_DELIVERED = 1, R_CANCELLED = 2, R_RETURNED = 3, R_LAST = 4, R_TOTAL = 5, R_RETURN_FACTOR = 6;
 
 /** Reusable per-generator scratch space. */
 export class BlockScratch {
   times = new Float64Array(64);
+  /** The lines of the current order (at most 20): product index, quantity, unit price in cents. */
   lineProducts = new Int32Array(20);
+  lineQuantity = new Int32Array(20);
+  linePrice = new Float64Array(20);
   readonly reg = new Float64Array(8);
   readonly profile = emptyProfile();
   ensure(n: number): void {
@@ -302,7 +305,8 @@ function orderLifecycle(world: World, okb: number, ts: number, reg: Float64Array
   reg[R_DELIVERED] = ts2;
   reg[R_LAST] = ts2;
   status = DELIVERED;
-  if (unit(okb, OF.returnCoin) < b.return_rate) {
+  // The order's lines decide how returnable it is (clothing more than books): reg[R_RETURN_FACTOR].
+  if (unit(okb, OF.returnCoin) < b.return_rate * reg[R_RETURN_FACTOR]) {
     const ts3 = Math.floor(ts2 + DAY_SEC + exponential(okb, OF.returnDelay, b.return_days_mean * DAY_SEC));
     if (ts3 < asOfEnd) {
       reg[R_RETURNED] = ts3;
@@ -333,10 +337,11 @@ function writeOrder(
   if (late) faults.late_rows++;
 
   const reg = scratch.reg;
+  pickLines(world, firstItemId, nItems, ts, scratch);
   const status = orderLifecycle(world, okb, ts, reg);
   const last = reg[R_LAST];
   const updatedSec = last > created ? last : created;
-  writeLines(world, orderId, firstItemId, nItems, ts, updatedSec, sinks, faults, scratch);
+  writeLines(world, orderId, firstItemId, nItems, updatedSec, sinks, faults, scratch);
 
   const channel = world.orderChannelAlias.pick(unit(okb, OF.channel));
   const copies = f.duplicate_rows > 0 && unit(okb, OF.duplicate) < f.duplicate_rows ? 2 : 1;
@@ -360,45 +365,66 @@ function writeOrder(
   }
 }
 
-/** Order lines: products launched by the order time, popularity x the month's category season. Total into reg. */
-function writeLines(
-  world: World,
-  orderId: number,
-  firstItemId: number,
-  nItems: number,
-  ts: number,
-  updatedSec: number,
-  sinks: Sinks,
-  faults: FaultCounts,
-  scratch: BlockScratch,
-): void {
-  const f = world.fault;
+/**
+ * Order lines: products launched by the order time, weighted by popularity x the month's
+ * category season; quantities and the prices in force then. Leaves the lines in scratch, the
+ * order total in reg[R_TOTAL] and the highest category return factor in reg[R_RETURN_FACTOR].
+ */
+function pickLines(world: World, firstItemId: number, nItems: number, ts: number, scratch: BlockScratch): void {
   const cal = world.calendar;
   const prods = world.products;
   const launched = launchedBy(prods, ts);
   const month = cal.month[cal.dayIndex(ts)];
   const chosen = scratch.lineProducts;
-  const updated = updatedSec * US;
+  const factors = world.returnFactor;
   let orderTotal = 0;
+  let returnFactor = 0;
   for (let j = 0; j < nItems; j++) {
-    const itemId = firstItemId + j;
-    const ikb = keyBase(world.itemBase, itemId);
+    const ikb = keyBase(world.itemBase, firstItemId + j);
     let p = pickProduct(prods, month, launched, unit(ikb, IF.product));
     // Lines of one order are distinct products (a few redraws; small ranges may repeat).
     for (let retry = 0; retry < 3 && contains(chosen, j, p); retry++) p = pickProduct(prods, month, launched, unit(ikb, IF.retry + retry));
     chosen[j] = p;
     const qty = World.quantity(unit(ikb, IF.quantity));
     const price = priceAt(prods, p, ts);
+    scratch.lineQuantity[j] = qty;
+    scratch.linePrice[j] = price;
     orderTotal += qty * price;
-    let productId = p + 1;
-    if (f.orphan_product_ids > 0 && unit(ikb, IF.orphanCoin) < f.orphan_product_ids) {
-      productId = prods.count + 1 + Math.floor(unit(ikb, IF.orphanId) * 1000);
-      faults.orphan_product_ids++;
-    }
-    let linePrice = price;
-    if (f.negative_prices > 0 && unit(ikb, IF.negativeCoin) < f.negative_prices) {
-      linePrice = -price;
-      faults.negative_prices++;
+    const factor = factors[prods.category[p]];
+    if (factor > returnFactor) returnFactor = factor;
+  }
+  scratch.reg[R_TOTAL] = orderTotal;
+  scratch.reg[R_RETURN_FACTOR] = returnFactor;
+}
+
+/** Writes the order lines picked by pickLines, with their faults. */
+function writeLines(
+  world: World,
+  orderId: number,
+  firstItemId: number,
+  nItems: number,
+  updatedSec: number,
+  sinks: Sinks,
+  faults: FaultCounts,
+  scratch: BlockScratch,
+): void {
+  const f = world.fault;
+  const productCount = world.products.count;
+  const updated = updatedSec * US;
+  for (let j = 0; j < nItems; j++) {
+    const itemId = firstItemId + j;
+    let productId = scratch.lineProducts[j] + 1;
+    let linePrice = scratch.linePrice[j];
+    if (f.orphan_product_ids > 0 || f.negative_prices > 0) {
+      const ikb = keyBase(world.itemBase, itemId);
+      if (f.orphan_product_ids > 0 && unit(ikb, IF.orphanCoin) < f.orphan_product_ids) {
+        productId = productCount + 1 + Math.floor(unit(ikb, IF.orphanId) * 1000);
+        faults.orphan_product_ids++;
+      }
+      if (f.negative_prices > 0 && unit(ikb, IF.negativeCoin) < f.negative_prices) {
+        linePrice = -linePrice;
+        faults.negative_prices++;
+      }
     }
     const s = sinks.order_items;
     const r = s.next();
@@ -406,11 +432,10 @@ function writeLines(
     num[I.id][r] = itemId;
     num[I.order][r] = orderId;
     num[I.product][r] = productId;
-    num[I.quantity][r] = qty;
+    num[I.quantity][r] = scratch.lineQuantity[j];
     num[I.price][r] = linePrice;
     num[I.updated][r] = updated;
   }
-  scratch.reg[R_TOTAL] = orderTotal;
 }
 
 function contains(values: Int32Array, n: number, v: number): boolean {

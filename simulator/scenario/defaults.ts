@@ -13,14 +13,14 @@ export const SCALE_PRESETS: Record<Scale, { customers: number; products: number 
 
 
 export const DEFAULT_CATEGORIES: CategoryConfig[] = [
-  { name: 'Electronics', share: 0.16, price_median: 90, price_sigma: 0.9, margin: 0.22, season: [0.85, 0.8, 0.85, 0.85, 0.9, 0.9, 0.9, 1.0, 1.0, 1.05, 1.45, 1.55] },
-  { name: 'Home & Kitchen', share: 0.16, price_median: 38, price_sigma: 0.75, margin: 0.4, season: [1.0, 0.95, 1.0, 1.0, 1.0, 0.95, 0.95, 0.95, 1.0, 1.05, 1.15, 1.2] },
-  { name: 'Clothing', share: 0.18, price_median: 32, price_sigma: 0.6, margin: 0.55, season: [0.9, 0.85, 1.1, 1.15, 1.05, 0.95, 0.9, 1.0, 1.15, 1.1, 1.05, 1.1] },
-  { name: 'Sports & Outdoors', share: 0.1, price_median: 45, price_sigma: 0.85, margin: 0.38, season: [1.1, 0.9, 1.0, 1.15, 1.3, 1.35, 1.3, 1.1, 0.9, 0.8, 0.8, 0.9] },
-  { name: 'Beauty', share: 0.12, price_median: 19, price_sigma: 0.6, margin: 0.6, season: [0.95, 1.05, 1.0, 0.95, 1.05, 0.95, 0.95, 0.95, 0.95, 1.0, 1.1, 1.3] },
-  { name: 'Toys & Games', share: 0.1, price_median: 26, price_sigma: 0.7, margin: 0.45, season: [0.7, 0.7, 0.75, 0.8, 0.8, 0.8, 0.8, 0.85, 0.9, 1.1, 1.8, 2.3] },
-  { name: 'Books', share: 0.1, price_median: 15, price_sigma: 0.45, margin: 0.3, season: [1.1, 1.0, 0.95, 0.95, 0.95, 1.0, 1.1, 1.1, 1.0, 0.95, 1.05, 1.3] },
-  { name: 'Garden', share: 0.08, price_median: 30, price_sigma: 0.75, margin: 0.45, season: [0.5, 0.6, 1.1, 1.6, 1.7, 1.5, 1.2, 1.0, 0.8, 0.6, 0.5, 0.5] },
+  { name: 'Electronics', share: 0.16, price_median: 90, price_sigma: 0.9, margin: 0.22, season: [0.85, 0.8, 0.85, 0.85, 0.9, 0.9, 0.9, 1.0, 1.0, 1.05, 1.45, 1.55], return_factor: 1.2 },
+  { name: 'Home & Kitchen', share: 0.16, price_median: 38, price_sigma: 0.75, margin: 0.4, season: [1.0, 0.95, 1.0, 1.0, 1.0, 0.95, 0.95, 0.95, 1.0, 1.05, 1.15, 1.2], return_factor: 0.8 },
+  { name: 'Clothing', share: 0.18, price_median: 32, price_sigma: 0.6, margin: 0.55, season: [0.9, 0.85, 1.1, 1.15, 1.05, 0.95, 0.9, 1.0, 1.15, 1.1, 1.05, 1.1], return_factor: 2.2 },
+  { name: 'Sports & Outdoors', share: 0.1, price_median: 45, price_sigma: 0.85, margin: 0.38, season: [1.1, 0.9, 1.0, 1.15, 1.3, 1.35, 1.3, 1.1, 0.9, 0.8, 0.8, 0.9], return_factor: 1.0 },
+  { name: 'Beauty', share: 0.12, price_median: 19, price_sigma: 0.6, margin: 0.6, season: [0.95, 1.05, 1.0, 0.95, 1.05, 0.95, 0.95, 0.95, 0.95, 1.0, 1.1, 1.3], return_factor: 0.5 },
+  { name: 'Toys & Games', share: 0.1, price_median: 26, price_sigma: 0.7, margin: 0.45, season: [0.7, 0.7, 0.75, 0.8, 0.8, 0.8, 0.8, 0.85, 0.9, 1.1, 1.8, 2.3], return_factor: 0.7 },
+  { name: 'Books', share: 0.1, price_median: 15, price_sigma: 0.45, margin: 0.3, season: [1.1, 1.0, 0.95, 0.95, 0.95, 1.0, 1.1, 1.1, 1.0, 0.95, 1.05, 1.3], return_factor: 0.35 },
+  { name: 'Garden', share: 0.08, price_median: 30, price_sigma: 0.75, margin: 0.45, season: [0.5, 0.6, 1.1, 1.6, 1.7, 1.5, 1.2, 1.0, 0.8, 0.6, 0.5, 0.5], return_factor: 0.6 },
 ];
 
 /** The defaults layer (lowest precedence). `customers`/`products` come from the scale preset. */
@@ -48,7 +48,7 @@ export function defaultScenario(): Scenario {
       lifetime_mean_days: 540,
       items_per_order_mean: 2.1,
       cancel_rate: 0.04,
-      return_rate: 0.07,
+      return_rate: 0.06,
       ship_days_mean: 1.4,
       delivery_days_mean: 2.8,
       return_days_mean: 12,

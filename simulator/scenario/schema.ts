@@ -21,6 +21,10 @@ function num(min: number, max: number, opts: { int?: boolean; minExclusive?: boo
   return { schema: s, accepted: `${what} ${range}` };
 }
 
+function optional(rule: FieldRule): FieldRule {
+  return { schema: rule.schema.optional(), accepted: `${rule.accepted} (optional)` };
+}
+
 function oneOf(values: readonly string[]): FieldRule {
   return { schema: z.enum(values as [string, ...string[]]), accepted: `one of ${values.join(', ')}` };
 }
@@ -100,6 +104,7 @@ export const FIELD_RULES: Record<string, FieldRule> = {
   'categories[].price_sigma': num(0, 3),
   'categories[].margin': num(0, 0.95),
   'categories[].season': profile(12, 'January first'),
+  'categories[].return_factor': optional(num(0, 10)),
   countries: shares(z.string().regex(/^[A-Z]{2}$/), 'ISO 3166-1 alpha-2 codes (e.g. US)'),
   acquisition_channels: shares(z.enum(ACQUISITION_CHANNELS), `channels (${ACQUISITION_CHANNELS.join(', ')})`),
   order_channels: shares(z.enum(ORDER_CHANNELS), `channels (${ORDER_CHANNELS.join(', ')})`),
@@ -138,7 +143,7 @@ function buildSchema(): z.ZodType {
 
 export const scenarioSchema = buildSchema() as z.ZodType<Scenario>;
 
-export const CATEGORIES_ACCEPTED = 'a list of 1 to 64 categories with unique names, each {name, share, price_median, price_sigma, margin, season}';
+export const CATEGORIES_ACCEPTED = 'a list of 1 to 64 categories with unique names, each {name, share, price_median, price_sigma, margin, season, return_factor?}';
 
 /** The accepted-values sentence for a concrete path such as ['categories', 2, 'margin']. */
 export function acceptedFor(path: readonly PropertyKey[]): string | undefined {

@@ -41,6 +41,11 @@ export interface CategoryConfig {
   margin: number;
   /** Demand multiplier per month (January first); shapes the product mix of each month. */
   season: number[];
+  /**
+   * Multiplier on behaviour.return_rate for orders with a product of this category (an order
+   * takes its most returnable line's factor); 1 when omitted.
+   */
+  return_factor?: number;
 }
 
 export interface HolidayConfig {
@@ -77,7 +82,7 @@ export interface BehaviourConfig {
   items_per_order_mean: number;
   /** Share of orders cancelled before shipping. */
   cancel_rate: number;
-  /** Share of delivered orders returned. */
+  /** Share of delivered orders returned, for an order whose categories have return_factor 1. */
   return_rate: number;
   /** Mean days from order to shipping. */
   ship_days_mean: number;

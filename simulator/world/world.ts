@@ -66,6 +66,8 @@ export class World {
   readonly countryAlias: AliasTable;
   readonly acquisitionAlias: AliasTable;
   readonly orderChannelAlias: AliasTable;
+  /** Per category index: how much more (or less) often orders with it are returned. */
+  readonly returnFactor: Float64Array;
   /** Per fault kind: probability per eligible row (0 when disabled). */
   readonly fault: Record<FaultKind, number>;
   /** Cumulative signup weight per day: growth(d) x demand(d); length days + 1. */
@@ -81,6 +83,7 @@ export class World {
     this.orderBase = streamBase(scenario.seed, 'order');
     this.itemBase = streamBase(scenario.seed, 'item');
     this.productFaultBase = streamBase(scenario.seed, 'product-fault');
+    this.returnFactor = Float64Array.from(scenario.categories.map((c) => c.return_factor ?? 1));
     this.countries = Object.keys(scenario.countries);
     this.countryAlias = new AliasTable(this.countries.map((c) => scenario.countries[c]));
     this.acquisitionAlias = new AliasTable(ACQUISITION_CHANNELS.map((c) => scenario.acquisition_channels[c] ?? 0));

@@ -219,6 +219,23 @@ describe('products and prices', () => {
     expect(share('Toys & Games', [11]) / share('Toys & Games', [1, 2, 3, 4, 5, 6])).toBeGreaterThan(1.8);
   });
 
+  it('returns follow the categories: clothing comes back far more often than books', () => {
+    const categoryOf = new Map(landed.tables.products.map((p) => [p.product_id, p.category as string]));
+    const statusOf = new Map(landed.tables.orders.map((o) => [o.order_id, o.order_status]));
+    const rate = (category: string) => {
+      let returned = 0;
+      let delivered = 0;
+      for (const line of landed.tables.order_items) {
+        const status = statusOf.get(line.order_id);
+        if (categoryOf.get(line.product_id) !== category || (status !== 'delivered' && status !== 'returned')) continue;
+        delivered++;
+        if (status === 'returned') returned++;
+      }
+      return returned / delivered;
+    };
+    expect(rate('Clothing') / rate('Books')).toBeGreaterThan(1.4);
+  });
+
   it('products.price and updated_at are the latest product_prices row; prices do change', () => {
     const latest = new Map<unknown, { price: number; from: number; rows: number }>();
     for (const p of landed.tables.product_prices) {

@@ -41,7 +41,7 @@ describe('scenario precedence: defaults < file < environment < flags', () => {
     expect(s.end_date).toBe('2024-12-31'); // env over defaults
     expect(s.as_of).toBe('2024-12-31'); // as_of defaults to end_date
     expect(s.behaviour.cancel_rate).toBe(0.1);
-    expect(s.behaviour.return_rate).toBe(0.07); // nested fields merge with the defaults
+    expect(s.behaviour.return_rate).toBe(0.06); // nested fields merge with the defaults
     expect(s.customers).toBe(SCALE_PRESETS.tiny.customers);
   });
 
