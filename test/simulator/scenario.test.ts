@@ -4,8 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
 import YAML from 'yaml';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { addScenarioOptions, scenarioFromOptions } from '../../bin/scenario-options.ts';
+import { registerScenario } from '../../bin/commands/scenario.ts';
 import { InputError } from '../../contract/errors.ts';
 import { resolveScenario, SCALE_PRESETS, type ResolveInput } from '../../simulator/index.ts';
 import { FIELD_RULES } from '../../simulator/scenario/schema.ts';
@@ -142,5 +143,20 @@ describe('scenario flags', () => {
     expect(bad.status).toBe(2);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
     expect(bad.stderr).toMatch(/'end_date' \(from --end-date\)/);
+  });
+
+  it('`sim scenario --rows` prints the rows per landing table of the scenario', async () => {
+    const program = new Command('sim').exitOverride();
+    registerScenario(program);
+    const out: string[] = [];
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true));
+    try {
+      await program.parseAsync(['scenario', '--rows', '--json', '--scale', 'tiny', '--seed', '42'], { from: 'user' });
+    } finally {
+      spy.mockRestore();
+    }
+    const golden = JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, '../../fixtures/golden/landing-seed42-tiny.json'), 'utf8'));
+    const rows = JSON.parse(out.join(''));
+    for (const [table, { rows: n }] of Object.entries(golden.tables as Record<string, { rows: number }>)) expect(rows[table], table).toBe(n);
   });
 });
