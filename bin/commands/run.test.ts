@@ -16,7 +16,7 @@ beforeAll(() => {
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 function sim(...args: string[]) {
-  const run = spawnSync(process.execPath, [SIM, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, SIM_SCENARIO: '', SIM_SEED: '', SIM_SCALE: '' } });
+  const run = spawnSync(process.execPath, [SIM, ...args], { cwd: dir, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, SIM_SCENARIO: '', SIM_SEED: '', SIM_SCALE: '' } });
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
