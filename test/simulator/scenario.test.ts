@@ -136,10 +136,10 @@ describe('scenario flags', () => {
   it('`sim scenario --print` shows the effective scenario; bad flags exit 2 with one line', () => {
     const sim = path.resolve(import.meta.dirname, '../../bin/sim.mjs');
     const env = { ...process.env, SIM_SEED: '', SIM_SCALE: '', SIM_SCENARIO: '' };
-    const ok = spawnSync(process.execPath, [sim, 'scenario', '--print', '--scale', 'tiny', '--seed', '8', '--json'], { encoding: 'utf8', env });
+    const ok = spawnSync(process.execPath, [sim, 'scenario', '--print', '--scale', 'tiny', '--seed', '8', '--json'], { encoding: 'utf8', env, cwd: dir });
     expect(ok.status).toBe(0);
     expect(JSON.parse(ok.stdout)).toMatchObject({ seed: 8, scale: 'tiny', customers: SCALE_PRESETS.tiny.customers });
-    const bad = spawnSync(process.execPath, [sim, 'scenario', '--print', '--end-date', '2023-01-01'], { encoding: 'utf8', env });
+    const bad = spawnSync(process.execPath, [sim, 'scenario', '--print', '--end-date', '2023-01-01'], { encoding: 'utf8', env, cwd: dir });
     expect(bad.status).toBe(2);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
     expect(bad.stderr).toMatch(/'end_date' \(from --end-date\)/);
