@@ -11,6 +11,7 @@ import { defaultTargetDir, defaultWorkers, runPipeline, type BuildPlan } from '.
 import { formatSummary } from '../../orchestrator/summary.ts';
 import { checkWarehousePath } from '../../orchestrator/warehouse-path.ts';
 import { simulate, type Scenario } from '../../simulator/index.ts';
+import type { Engine } from '../../warehouse/engine.ts';
 import { selectNodes } from '../../warehouse/dag/select.ts';
 import { loadProject } from '../../warehouse/project/load.ts';
 import { addBigQueryOptions, bigqueryOptionsFromFlags, checkTargetFlags, openTarget, targetOption, type BigQueryFlags } from '../../warehouse/targets.ts';
@@ -106,8 +107,20 @@ export async function preparePipeline(scenario: Scenario, flags: PipelineFlags, 
 }
 
 /** Validates everything, runs the pipeline, prints the summary and sets the exit code. */
-export async function runPipelineCommand(command: string, scenario: Scenario, flags: PipelineFlags, extra: { land?: boolean; only?: ReadonlySet<string> } = {}): Promise<RunReport> {
-  const { build, progress } = await preparePipeline(scenario, flags, extra.only);
+export async function runPipelineCommand(
+  command: string,
+  scenario: Scenario,
+  flags: PipelineFlags,
+  extra: { land?: boolean; only?: ReadonlySet<string>; engine?: Engine } = {},
+): Promise<RunReport> {
+  let prepared: Awaited<ReturnType<typeof preparePipeline>>;
+  try {
+    prepared = await preparePipeline(scenario, flags, extra.only);
+  } catch (error) {
+    await extra.engine?.close();
+    throw error;
+  }
+  const { build, progress } = prepared;
   // The product catalog (built-in, or Gemini's: cached or fetched) is settled before anything is
   // generated or touched: a missing GEMINI_API_KEY or a failed fetch stops the run here.
   const catalog = extra.land === false ? undefined : await resolveCatalog(scenario, enrichmentOptionsFromFlags(flags));
@@ -115,7 +128,9 @@ export async function runPipelineCommand(command: string, scenario: Scenario, fl
     command,
     scenario,
     land: extra.land,
-    openEngine: () => openTarget({ target: flags.target, warehouse: flags.warehouse, bigquery: bigqueryOptionsFromFlags(flags) }),
+    // an engine the command already opened (sim step read the landed scenario with it) is reused:
+    // opening the same file twice in one process is not something DuckDB promises to allow
+    openEngine: async () => extra.engine ?? openTarget({ target: flags.target, warehouse: flags.warehouse, bigquery: bigqueryOptionsFromFlags(flags) }),
     target: flags.target,
     warehouse: flags.target === 'duckdb' ? flags.warehouse : 'bigquery',
     targetDir: defaultTargetDir(),

@@ -29,12 +29,13 @@ Examples:
       if (!fs.existsSync(flags.warehouse)) throw new InputError(`--warehouse ${flags.warehouse} does not exist; land a scenario first (sim --seed 42 --as-of 2025-06-30)`);
     }
     const engine = await openTarget({ target: flags.target, warehouse: flags.warehouse, bigquery: bigqueryOptionsFromFlags(flags) });
-    let meta: Record<string, string>;
+    let scenario;
     try {
-      meta = await readLandingMeta(engine);
-    } finally {
+      scenario = steppedScenario(await readLandingMeta(engine), flags.days, flags.warehouse);
+    } catch (error) {
       await engine.close();
+      throw error;
     }
-    await runPipelineCommand('step', steppedScenario(meta, flags.days, flags.warehouse), flags);
+    await runPipelineCommand('step', scenario, flags, { engine });
   });
 }
