@@ -62,7 +62,7 @@ select
     product_id,
     quantity,
     unit_price,
-    quantity * unit_price as line_amount,
+    {{ amount('quantity * unit_price') }} as line_amount,
     updated_at
 from deduplicated
 where duplicate_rank = 1

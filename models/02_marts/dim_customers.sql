@@ -30,9 +30,9 @@ order_history as (
         min(ordered_at) as first_order_at,
         max(ordered_at) as last_order_at,
         count(*) as lifetime_orders,
-        sum(case when order_status = 'delivered' then 1 else 0 end) as lifetime_delivered_orders,
-        sum(recognized_revenue) as lifetime_revenue,
-        sum(returned_amount) as lifetime_returned_amount
+        {{ whole_count("sum(case when order_status = 'delivered' then 1 else 0 end)") }} as lifetime_delivered_orders,
+        {{ amount('sum(recognized_revenue)') }} as lifetime_revenue,
+        {{ amount('sum(returned_amount)') }} as lifetime_returned_amount
     from orders
     group by customer_id
 

@@ -19,8 +19,8 @@ order_totals as (
     select
         order_id,
         count(*) as item_count,
-        sum(quantity) as units,
-        sum(line_amount) as gross_amount
+        {{ whole_count('sum(quantity)') }} as units,
+        {{ amount('sum(line_amount)') }} as gross_amount
     from order_items
     group by order_id
 
