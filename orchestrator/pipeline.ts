@@ -38,9 +38,11 @@ export interface PipelineRequest {
 export async function generateAndLand(req: PipelineRequest): Promise<{ step: StepReport; landing?: LandingReport }> {
   const { progress } = req;
   const started = performance.now();
+  let begun = false;
   try {
     const simulation = await req.simulate(req.scenario);
     progress.begin('generate+land', totalOf(simulation.estimatedRows), 'rows');
+    begun = true;
     let summary: SimulationSummary | undefined;
     const outcome = await landSimulation(
       req.engine,
@@ -62,7 +64,7 @@ export async function generateAndLand(req: PipelineRequest): Promise<{ step: Ste
     };
     return { step: { id: 'generate+land', status: 'success', seconds: round3((performance.now() - started) / 1000), nodes: [] }, landing };
   } catch (error) {
-    progress.end('failed');
+    if (begun) progress.end('failed; the previous landing is unchanged');
     throw error;
   }
 }
