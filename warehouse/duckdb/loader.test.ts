@@ -73,6 +73,28 @@ describe('DuckDB landing loader', () => {
     for (let i = 0; i < ROWS; i++) expect(rows[i], `row ${i}`).toEqual(expectedRow(batch, i));
   });
 
+  it('does not carry NULLs from one data chunk into the next', async () => {
+    engine = await openDuckDB(':memory:');
+    const batch = everyTypeBatch();
+    // NULLs only in the first 2048-row chunk; the second chunk has none in any column
+    for (let i = 2048; i < ROWS; i++) {
+      batch.columns.forEach((col, c) => {
+        if (col instanceof Float64Array) col[i] = c === 5 ? i % 2 : i;
+        else if (col instanceof Uint8Array) col[i] = i % 3;
+        else col[i] = `v${i}`;
+      });
+    }
+    const writer = await engine.openLanding('landing', [everyType]);
+    await writer.append(batch);
+    await writer.commit();
+    const [{ nulls }] = await engine.query(
+      `SELECT count(*) FILTER (WHERE big IS NULL OR amount IS NULL OR ts IS NULL OR day IS NULL OR flag IS NULL OR ratio IS NULL OR status IS NULL OR label IS NULL) AS nulls FROM landing.every_type WHERE id >= 2048`,
+    );
+    expect(nulls).toBe(0);
+    const rows = await engine.query('SELECT * FROM landing.every_type ORDER BY id');
+    for (let i = 0; i < ROWS; i += 97) expect(rows[i], `row ${i}`).toEqual(expectedRow(batch, i));
+  });
+
   it('creates the physical types of the type map (BIGINT keys, DECIMAL(18,2), ENUM labels)', async () => {
     engine = await openDuckDB(':memory:');
     const writer = await engine.openLanding('landing', [everyType]);
