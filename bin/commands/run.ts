@@ -114,16 +114,17 @@ export async function runPipelineCommand(
   extra: { land?: boolean; only?: ReadonlySet<string>; engine?: Engine } = {},
 ): Promise<RunReport> {
   let prepared: Awaited<ReturnType<typeof preparePipeline>>;
+  let catalog: Awaited<ReturnType<typeof resolveCatalog>> | undefined;
   try {
     prepared = await preparePipeline(scenario, flags, extra.only);
+    // The product catalog (built-in, or Gemini's: cached or fetched) is settled before anything is
+    // generated or touched: a missing GEMINI_API_KEY or a failed fetch stops the run here.
+    catalog = extra.land === false ? undefined : await resolveCatalog(scenario, enrichmentOptionsFromFlags(flags));
   } catch (error) {
     await extra.engine?.close();
     throw error;
   }
   const { build, progress } = prepared;
-  // The product catalog (built-in, or Gemini's: cached or fetched) is settled before anything is
-  // generated or touched: a missing GEMINI_API_KEY or a failed fetch stops the run here.
-  const catalog = extra.land === false ? undefined : await resolveCatalog(scenario, enrichmentOptionsFromFlags(flags));
   const report = await runPipeline({
     command,
     scenario,
