@@ -73,7 +73,8 @@ export async function recordRun(engine: Engine, report: RunReport): Promise<void
     d.stringLiteral(report.command),
     d.stringLiteral(report.status),
     String(report.exitCode),
-    `TIMESTAMP ${d.stringLiteral(report.startedAt)}`,
+    // 'YYYY-MM-DD HH:MM:SS.sss' (UTC, no zone): a TIMESTAMP literal both DuckDB and BigQuery read as UTC
+    `TIMESTAMP ${d.stringLiteral(report.startedAt.replace('T', ' ').replace('Z', ''))}`,
     String(report.seconds),
     seed,
     asOf,
