@@ -7,5 +7,6 @@ export default defineConfig({
     hookTimeout: 120_000,
     // DuckDB and ZetaSQL use native threads; forks keep each suite in its own process.
     pool: 'forks',
+    reporters: ['default', './test/summary-reporter.ts'],
   },
 });
