@@ -2,26 +2,29 @@ import fs from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { readHistory, type HistoryEntry } from '../../orchestrator/history.ts';
 import { defaultTargetDir } from '../../orchestrator/run.ts';
-import { openDuckDB } from '../../warehouse/duckdb/engine.ts';
+import { addBigQueryOptions, bigqueryOptionsFromFlags, checkTargetFlags, openTarget, targetOption, type BigQueryFlags } from '../../warehouse/targets.ts';
 
 export function registerHistory(program: Command): void {
-  program
+  const cmd = program
     .command('history')
     .description('show the last pipeline runs (from the warehouse history table, else target/runs)')
     .option('--warehouse <path>', 'DuckDB warehouse file', './warehouse.duckdb')
+    .addOption(targetOption())
     .option('--limit <n>', 'how many runs (1..1000)', positive('--limit'), 10)
     .option('--json', 'print the runs as JSON on stdout')
-    .addHelpText('after', '\nExamples:\n  sim history\n  sim history --limit 3 --json')
-    .action(async (flags: { warehouse: string; limit: number; json?: boolean }) => {
-      // Never create a warehouse just to read its history.
-      const engine = flags.warehouse !== ':memory:' && fs.existsSync(flags.warehouse) ? await openDuckDB(flags.warehouse) : undefined;
-      try {
-        const entries = await readHistory(defaultTargetDir(), engine, flags.limit);
-        process.stdout.write(flags.json ? `${JSON.stringify(entries.map(({ report, ...e }) => ({ ...e, steps: report.steps.map(stepLine) })), null, 2)}\n` : formatHistory(entries));
-      } finally {
-        await engine?.close();
-      }
-    });
+    .addHelpText('after', '\nExamples:\n  sim history\n  sim history --limit 3 --json\n  sim history --target bigquery');
+  addBigQueryOptions(cmd).action(async (flags: BigQueryFlags & { warehouse: string; target: string; limit: number; json?: boolean }) => {
+    checkTargetFlags(flags.target, flags);
+    // Never create a DuckDB warehouse just to read its history.
+    const exists = flags.target !== 'duckdb' || (flags.warehouse !== ':memory:' && fs.existsSync(flags.warehouse));
+    const engine = exists ? await openTarget({ target: flags.target, warehouse: flags.warehouse, bigquery: bigqueryOptionsFromFlags(flags) }) : undefined;
+    try {
+      const entries = await readHistory(defaultTargetDir(), engine, flags.limit);
+      process.stdout.write(flags.json ? `${JSON.stringify(entries.map(({ report, ...e }) => ({ ...e, steps: report.steps.map(stepLine) })), null, 2)}\n` : formatHistory(entries));
+    } finally {
+      await engine?.close();
+    }
+  });
 }
 
 function positive(flag: string) {
