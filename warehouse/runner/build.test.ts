@@ -67,14 +67,16 @@ describe('build', () => {
     await run();
     await engine.execute(`insert into raw.orders values (3, 9, 'placed', 2.00)`);
     const results = await run();
-    const unique = results.results.find((r) => r.unique_id.startsWith('test.mini.unique_fct_orders_order_id'))!;
+    const unique = results.results.find((r) => r.unique_id.startsWith('test.mini.unique_stg_orders_order_id'))!;
     expect(unique).toMatchObject({ status: 'fail', failures: 1 });
-    const totals = results.results.find((r) => r.unique_id === 'model.mini.customer_totals')!;
-    expect(totals).toMatchObject({ status: 'skipped', message: 'skipped: upstream test unique_fct_orders_order_id failed' });
+    expect(results.results.find((r) => r.unique_id === 'model.mini.fct_orders')).toMatchObject({ status: 'skipped', message: 'skipped: upstream test unique_stg_orders_order_id failed' });
+    expect(results.results.find((r) => r.unique_id === 'model.mini.customer_totals')).toMatchObject({ status: 'skipped', message: 'skipped: upstream test unique_stg_orders_order_id failed' });
+    expect(results.results.find((r) => r.unique_id.startsWith('test.mini.unique_fct_orders_order_id'))!.status).toBe('skipped');
     expect(await engine.query('select count(*) as n from marts.customer_totals')).toEqual([{ n: 2 }]);
     expect(exitCodeOfRun(results, [], isInputFailure)).toBe(1);
-    // --no-tests (dbt run) builds it anyway
+    // --no-tests (dbt run) builds them anyway, and then the mart's own unique test fails too
     expect(statusOf(await run({ mode: 'run' })).customer_totals).toBe('success');
+    expect((await run({ mode: 'test', select: ['fct_orders'] })).results.find((r) => r.unique_id.startsWith('test.mini.unique_fct_orders_order_id'))).toMatchObject({ status: 'fail', failures: 1 });
   });
 
   it('a model with a SQL error names its file and line, keeps the old table, skips downstream (exit 2)', async () => {
@@ -117,24 +119,28 @@ describe('build', () => {
     expect(await engine.query('select status from marts.orders_inc where order_id = 3')).toEqual([{ status: 'delivered' }]);
   });
 
-  it('batched tests give the same verdicts and counts as tests run one by one, and a bad test errors alone', async () => {
+  it('tests of a view share one query, with the same verdicts and counts as one by one; a bad test errors alone', async () => {
     await engine.execute(`insert into raw.orders values (3, 9, 'lost', 2.00), (4, 9, 'lost', 3.00)`);
     const verdicts = (r: RunResults) => r.results.filter((x) => x.unique_id.startsWith('test.')).map((x) => [x.unique_id, x.status, x.failures]);
+    const batches: string[] = [];
+    const query = engine.query.bind(engine);
+    engine.query = (sql, options) => (sql.includes('dbt_batch_relation') && batches.push(sql), query(sql, options));
     const alone = await run({ batchTests: false });
+    expect(batches).toHaveLength(0);
     const batched = await run();
+    expect(batches).toHaveLength(1); // stg_orders is a view: its three tests in one query; fct_orders is a table: its tests alone
     expect(verdicts(batched)).toEqual(verdicts(alone));
-    expect(verdicts(batched).filter(([, status]) => status !== 'pass').length).toBe(2);
-    expect(batched.results.find((x) => x.unique_id.startsWith('test.mini.unique_fct_orders_order_id'))!.compiled_code).toContain('from "marts"."fct_orders"');
+    expect(verdicts(batched).filter(([id, status]) => String(id).includes('unique_stg_orders') && status === 'fail')).toHaveLength(1);
+    expect(batched.results.find((x) => x.unique_id.startsWith('test.mini.unique_stg_orders_order_id'))!.compiled_code).toContain('from "staging"."stg_orders"');
 
-    fs.appendFileSync(path.join(dir, 'models/marts/schema.yml'), '');
-    const yaml = fs.readFileSync(path.join(dir, 'models/marts/schema.yml'), 'utf8').replace('data_tests: [unique, not_null]', 'data_tests: [unique, not_null]\n      - name: customer_id\n        data_tests: [not_null]\n      - name: no_such_column\n        data_tests: [not_null]');
-    fs.writeFileSync(path.join(dir, 'models/marts/schema.yml'), yaml);
+    const yaml = fs.readFileSync(path.join(dir, 'models/staging/schema.yml'), 'utf8') + '      - name: no_such_column\n        data_tests: [not_null]\n';
+    fs.writeFileSync(path.join(dir, 'models/staging/schema.yml'), yaml);
     project = await loadProject(dir);
     const withBad = await run();
     const status = (prefix: string) => withBad.results.find((x) => x.unique_id.startsWith(prefix))!.status;
-    expect(status('test.mini.not_null_fct_orders_no_such_column')).toBe('error');
-    expect(status('test.mini.not_null_fct_orders_customer_id')).toBe('pass');
-    expect(status('test.mini.unique_fct_orders_order_id')).toBe('fail');
+    expect(status('test.mini.not_null_stg_orders_no_such_column')).toBe('error');
+    expect(status('test.mini.not_null_stg_orders_customer_id')).toBe('pass');
+    expect(status('test.mini.unique_stg_orders_order_id')).toBe('fail');
   });
 
   it('a failing unit test stops its model and everything downstream (dbt build runs unit tests first)', async () => {

@@ -54,7 +54,7 @@ describe('sim build', () => {
     await engine.execute(`insert into raw.orders values (3, 9, 'placed', 2.00)`);
     await engine.close();
     expect(await sim('build')).toBe(1);
-    expect(err).toContain('SKIP model marts.customer_totals [SKIP] (upstream test unique_fct_orders_order_id failed)');
+    expect(err).toContain('SKIP model marts.customer_totals [SKIP] (upstream test unique_stg_orders_order_id failed)');
     expect(err).toMatch(/error: 1 test\(s\) failed/);
   });
 

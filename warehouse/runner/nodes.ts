@@ -189,12 +189,15 @@ function testConfig(node: TestNode): DataTestConfig {
 
 /**
  * Tests that may share one query with others of the same key: generic tests with a built-in
- * generator whose failing rows are not stored, keyed by the node they test.
+ * generator whose failing rows are not stored, on a *view* (keyed by the view). Only views gain:
+ * the shared CTE computes the view once instead of once per test. On a table the CTE would copy
+ * it (measured at 21 M rows: 5 tests one by one 4.3 s, batched 5.9 s), so table tests run alone.
  */
-export function batchKey(node: ExecutableNode | undefined): string | undefined {
+export function batchKey(project: Project, node: ExecutableNode | undefined): string | undefined {
   if (node?.resourceType !== 'test' || node.kind !== 'generic') return undefined;
   if (node.config.store_failures || !GENERIC_TESTS.includes(node.testMetadata.name)) return undefined;
-  return node.attachedNode;
+  const tested = project.nodes.get(node.attachedNode);
+  return tested?.resourceType === 'model' && tested.config.materialized === 'view' ? node.attachedNode : undefined;
 }
 
 /**

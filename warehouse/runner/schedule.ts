@@ -91,12 +91,12 @@ const MAX_BATCH = 64;
 
 /** Removes from `pending` (from index `from`) the ready tests that can share `id`'s query. */
 function takeBatchMates(ctx: NodeRunContext, id: string, pending: string[], from: number, options: BuildOptions, ready: (id: string) => boolean): string[] {
-  const key = options.batchTests === false ? undefined : batchKey(ctx.project.nodes.get(id));
+  const key = options.batchTests === false ? undefined : batchKey(ctx.project, ctx.project.nodes.get(id));
   if (!key) return [];
   const mates: string[] = [];
   for (let j = from; j < pending.length && mates.length < MAX_BATCH - 1; ) {
     const other = pending[j];
-    if (batchKey(ctx.project.nodes.get(other)) === key && ready(other)) {
+    if (batchKey(ctx.project, ctx.project.nodes.get(other)) === key && ready(other)) {
       pending.splice(j, 1);
       mates.push(other);
     } else j++;

@@ -11,6 +11,15 @@ export const MINI_PROJECT: Record<string, string> = {
   'dbt_project.yml': `name: mini\nversion: '1.0'\nconfig-version: 2\nmodel-paths: [models]\nmacro-paths: [macros]\ntest-paths: [tests]\nvars:\n  min_amount: 0\nmodels:\n  mini:\n    staging:\n      +materialized: view\n      +schema: staging\n    marts:\n      +materialized: table\n      +schema: marts\n`,
   'models/sources.yml': `version: 2\nsources:\n  - name: raw\n    schema: raw\n    tables:\n      - name: orders\n        columns:\n          - {name: order_id, data_type: INT64}\n          - {name: customer_id, data_type: INT64}\n          - {name: status, data_type: STRING}\n          - {name: amount, data_type: NUMERIC}\n`,
   'models/staging/stg_orders.sql': `select order_id, customer_id, lower(status) as status, amount\nfrom {{ source('raw', 'orders') }}\nwhere amount >= {{ var('min_amount') }}\n`,
+  'models/staging/schema.yml': `version: 2
+models:
+  - name: stg_orders
+    columns:
+      - name: order_id
+        data_tests: [unique, not_null]
+      - name: customer_id
+        data_tests: [not_null]
+`,
   'models/marts/fct_orders.sql': `select\n    order_id,\n    customer_id,\n    status,\n    amount\nfrom {{ ref('stg_orders') }}\n`,
   'models/marts/customer_totals.sql': `select customer_id, count(*) as orders, sum(amount) as total\nfrom {{ ref('fct_orders') }}\ngroup by customer_id\n`,
   'models/marts/orders_inc.sql': `{{ config(materialized='incremental', unique_key='order_id') }}\nselect order_id, status, amount from {{ ref('stg_orders') }}\n{% if is_incremental() %}where order_id > (select max(order_id) - 1 from {{ this }}){% endif %}\n`,
