@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { exitCodeOf } from '../contract/errors.ts';
+import { EngineError } from '../warehouse/engine.ts';
 import { registerCommands } from './commands/index.ts';
 
 /** Builds the `sim` program. Each subcommand lives in `bin/commands/<name>.ts`. */
@@ -7,7 +8,6 @@ export function buildProgram(): Command {
   const program = new Command('sim')
     .description('ecom-sim: a deterministic e-commerce shop simulator and dbt-style warehouse builder (DuckDB locally, BigQuery for the real run).')
     .option('--verbose', 'print stack traces and engine details on errors')
-    .showHelpAfterError('(run `sim --help` for usage)')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerCommands(program);
@@ -27,11 +27,13 @@ export async function main(argv: string[]): Promise<number> {
     }
     const verbose = argv.includes('--verbose');
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`error: ${message}\n`);
+    // One line: what is wrong and what to do next; the stack only on request.
     const hint = (error as { hint?: string })?.hint;
-    if (hint) process.stderr.write(`hint: ${hint}\n`);
+    // Engine errors carry the engine's own message; anything else unexpected is a bug worth a stack.
+    const unexpected = exitCodeOf(error) === 3 && !(error instanceof EngineError);
+    const next = hint ? ` (${hint})` : unexpected && !verbose ? ' (run again with --verbose for the stack)' : '';
+    process.stderr.write(`error: ${message}${next}\n`);
     if (verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
-    else if (exitCodeOf(error) === 3) process.stderr.write('(run with --verbose for details)\n');
     return exitCodeOf(error);
   }
 }
