@@ -25,7 +25,13 @@ export function registerCompile(program: Command): void {
 Without --warehouse, incremental models compile as on a first build (is_incremental() is
 false) and scenario vars (as_of, start_date, end_date) come from dbt_project.yml; --vars
 overrides them either way.
-Generic tests compile to the SELECT of failing rows that sim test runs.`)
+Generic tests compile to the SELECT of failing rows that sim test runs.
+
+Examples:
+  sim compile                                   every node for DuckDB, into target/compiled/duckdb/
+  sim compile --target bigquery                 the SQL a BigQuery run sends
+  sim compile --select fact_orders              one model's SQL on stdout
+  sim compile --inline "select count(*) from {{ ref('fact_orders') }}"`)
     .action(async (flags: CompileOptions) => {
       if (flags.inline !== undefined) {
         const sql = await compileInlineQuery(flags);

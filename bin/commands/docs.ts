@@ -44,7 +44,13 @@ export async function generateSite(flags: GenerateFlags, cwd = process.cwd()): P
 }
 
 export function registerDocs(program: Command): void {
-  const docs = program.command('docs').description('the documentation site: lineage, a page per model, the KPI dashboard');
+  const docs = program
+    .command('docs')
+    .description('the documentation site: lineage, a page per model, the KPI dashboard')
+    .addHelpText('after', `
+Examples:
+  sim --seed 42 && sim docs generate     build the warehouse, then write target/docs/
+  sim docs serve --port 8080             browse it on http://127.0.0.1:8080/`);
   docs
     .command('generate')
     .description('write a static, self-contained site to target/docs/ (works from a file:// URL, no network)')
@@ -64,6 +70,9 @@ Examples:
     .command('serve')
     .description('serve target/docs/ on localhost')
     .option('--port <port>', 'port to listen on (0 picks a free one)', '8080')
+    .addHelpText('after', `
+Example:
+  sim docs generate && sim docs serve --port 9000`)
     .action(async (flags: { port: string }) => {
       const port = Number(flags.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InputError(`--port ${flags.port}: expected an integer from 0 to 65535`);

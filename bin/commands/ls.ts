@@ -30,6 +30,12 @@ export function registerLs(program: Command): void {
     .option('--output-keys <key...>', 'with --output json: only these keys (e.g. name resource_type)')
     .option('--vars <yaml>', "vars as YAML or JSON, e.g. '{as_of: 2024-06-30}'")
     .option('--project-dir <dir>', 'model project (default: the current folder if it has dbt_project.yml, else the built-in project)')
+    .addHelpText('after', `
+Examples:
+  sim ls --select +fact_orders                  fact_orders and everything upstream of it
+  sim ls --select tag:marts --resource-type model
+  sim ls --select path:models/03_consumption --output path
+  sim ls --select fact_orders+ --exclude resource_type:test`)
     .action(async (flags: LsFlags) => {
       const out = await listNodes(flags);
       // Like dbt: an empty selection is worth a word on stderr, not an error.
