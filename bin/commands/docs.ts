@@ -5,8 +5,7 @@ import { InputError } from '../../contract/errors.ts';
 import { generateDocs } from '../../warehouse/docs/generate.ts';
 import { serveDocs } from '../../warehouse/docs/serve.ts';
 import { openDuckDB } from '../../warehouse/duckdb/index.ts';
-import type { Engine } from '../../warehouse/engine.ts';
-import { compileProject } from './compile.ts';
+import { compileProject } from '../../warehouse/render/compile-project.ts';
 
 interface GenerateFlags {
   warehouse: string;
@@ -14,28 +13,22 @@ interface GenerateFlags {
   compile: boolean;
 }
 
-/** The landed scenario's dates, so the compiled SQL on the pages is what the last build ran. */
-async function scenarioVars(engine: Engine): Promise<string | undefined> {
-  try {
-    const rows = await engine.query(`select key, value from ${engine.dialect.relation('landing', '_sim_meta')} where key in ('as_of', 'start_date', 'end_date', 'seed')`);
-    return rows.length ? JSON.stringify(Object.fromEntries(rows.map((r) => [r.key, r.value]))) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 export async function generateSite(flags: GenerateFlags, cwd = process.cwd()): Promise<{ outDir: string; pages: number; warehouse: boolean }> {
   const targetDir = path.resolve(cwd, 'target');
   const warehousePath = path.resolve(cwd, flags.warehouse);
-  const engine = existsSync(warehousePath) ? await openDuckDB(warehousePath) : undefined;
-  try {
-    if (flags.compile) {
-      const vars = engine ? await scenarioVars(engine) : undefined;
-      // BigQuery first, DuckDB last: both write manifest.json, and the DuckDB one matches the local warehouse.
-      for (const target of ['bigquery', 'duckdb']) await compileProject({ target, projectDir: flags.projectDir, vars }, cwd);
-    } else if (!existsSync(path.join(targetDir, 'manifest.json'))) {
-      throw new InputError('target/manifest.json not found; run `sim compile` or `sim`, or drop --no-compile');
+  const built = existsSync(warehousePath);
+  if (flags.compile) {
+    // Compiled against the warehouse (its landed scenario and existing relations), so the pages
+    // show the SQL the last build ran. BigQuery first, DuckDB last: both write manifest.json,
+    // and the DuckDB one matches the local warehouse.
+    for (const target of ['bigquery', 'duckdb']) {
+      await compileProject({ target, projectDir: flags.projectDir, warehouse: built ? warehousePath : undefined }, cwd);
     }
+  } else if (!existsSync(path.join(targetDir, 'manifest.json'))) {
+    throw new InputError('target/manifest.json not found; run `sim compile` or `sim`, or drop --no-compile');
+  }
+  const engine = built ? await openDuckDB(warehousePath) : undefined;
+  try {
     const site = await generateDocs({ targetDir, engine });
     return { ...site, warehouse: engine !== undefined };
   } finally {
