@@ -124,7 +124,7 @@ describe('build', () => {
     const verdicts = (r: RunResults) => r.results.filter((x) => x.unique_id.startsWith('test.')).map((x) => [x.unique_id, x.status, x.failures]);
     const batches: string[] = [];
     const query = engine.query.bind(engine);
-    engine.query = (sql, options) => (sql.includes('dbt_batch_relation') && batches.push(sql), query(sql, options));
+    engine.query = (sql: string) => (sql.includes('dbt_batch_relation') && batches.push(sql), query(sql));
     const alone = await run({ batchTests: false });
     expect(batches).toHaveLength(0);
     const batched = await run();
