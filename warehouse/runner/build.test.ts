@@ -42,6 +42,7 @@ describe('build', () => {
       unique_fct_orders_order_id: 'pass',
       not_null_fct_orders_order_id: 'pass',
       assert_amount_not_huge: 'pass',
+      is_positive_stg_orders_amount: 'pass',
     });
     expect(exitCodeOfRun(results, [], isInputFailure)).toBe(0);
     // dbt build: a model's tests run before the models downstream of it
@@ -153,6 +154,13 @@ describe('build', () => {
     expect(statusOf(results).fct_orders).toBe('success');
     expect(exitCodeOfRun(results, [], isInputFailure)).toBe(1);
     expect((await run({ mode: 'run' })).results.some((r) => r.unique_id.startsWith('unit_test.'))).toBe(false);
+  });
+
+  it('runs project-defined generic tests ({% test %} macros)', async () => {
+    await run({ mode: 'run' });
+    await engine.execute(`insert into raw.orders values (5, 9, 'placed', 0.00)`);
+    const tests = await run({ mode: 'test', select: ['stg_orders'] });
+    expect(tests.results.find((r) => r.unique_id.startsWith('test.mini.is_positive_stg_orders_amount'))).toMatchObject({ status: 'fail', failures: 1 });
   });
 
   it('vars: --vars override the project', async () => {

@@ -7,7 +7,7 @@ import { materializeSeed } from '../materializations/seed.ts';
 import { materializeSnapshot, snapshotSettings } from '../materializations/snapshot.ts';
 import { materializeTable, materializeView } from '../materializations/table.ts';
 import type { CompileContext, ExecutableNode, GenericTestNode, ModelNode, Project, RelationRef, SeedNode, SnapshotNode, TestNode } from '../project/types.ts';
-import { compileNode, relationFor, resolveTestArgs } from '../render/compile.ts';
+import { compileNode, isProjectGenericTest, relationFor, resolveTestArgs } from '../render/compile.ts';
 import { BATCH_RELATION, runDataTest, runDataTestBatch, type DataTestConfig } from '../testing/data-test.ts';
 import { GENERIC_TESTS, genericTestSql } from '../testing/generic.ts';
 import type { NodeStatus } from '../artifacts/run-results.ts';
@@ -195,7 +195,7 @@ function testConfig(node: TestNode): DataTestConfig {
  */
 export function batchKey(project: Project, node: ExecutableNode | undefined): string | undefined {
   if (node?.resourceType !== 'test' || node.kind !== 'generic') return undefined;
-  if (node.config.store_failures || !GENERIC_TESTS.includes(node.testMetadata.name)) return undefined;
+  if (node.config.store_failures || !GENERIC_TESTS.includes(node.testMetadata.name) || isProjectGenericTest(project, node)) return undefined;
   const tested = project.nodes.get(node.attachedNode);
   return tested?.resourceType === 'model' && tested.config.materialized === 'view' ? node.attachedNode : undefined;
 }
@@ -234,9 +234,9 @@ export async function runTestBatch(ctx: NodeRunContext, nodes: readonly GenericT
 function testSql(ctx: NodeRunContext, node: TestNode): string {
   if (node.kind === 'singular') return compileNode(ctx.project, node.uniqueId, ctx.compile).sql;
   const name = node.testMetadata.name;
+  // A project-defined generic test ({% test name(model, ...) %}) is rendered by the front end.
+  if (isProjectGenericTest(ctx.project, node)) return compileNode(ctx.project, node.uniqueId, ctx.compile).sql;
   if (!GENERIC_TESTS.includes(name)) {
-    // A project-defined generic test ({% test name(model, ...) %}): the front end renders it.
-    if (ctx.project.macros.has(`macro.${node.packageName}.test_${name}`)) return compileNode(ctx.project, node.uniqueId, ctx.compile).sql;
     throw new InputError(`${node.location.file}:${node.location.line}: unknown generic test '${name}' (known: ${GENERIC_TESTS.join(', ')}, or a {% test %} macro in the project)`);
   }
   const args = resolveTestArgs(ctx.project, node, ctx.compile);

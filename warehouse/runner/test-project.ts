@@ -19,6 +19,8 @@ models:
         data_tests: [unique, not_null]
       - name: customer_id
         data_tests: [not_null]
+      - name: amount
+        data_tests: [is_positive]
 `,
   'models/marts/fct_orders.sql': `select\n    order_id,\n    customer_id,\n    status,\n    amount\nfrom {{ ref('stg_orders') }}\n`,
   'models/marts/customer_totals.sql': `select customer_id, count(*) as orders, sum(amount) as total\nfrom {{ ref('fct_orders') }}\ngroup by customer_id\n`,
@@ -68,6 +70,7 @@ unit_tests:
         - {order_id: 3, status: placed}
         - {order_id: 4, status: delivered}
 `,
+  'macros/is_positive.sql': `{% test is_positive(model, column_name) %}\nselect * from {{ model }} where {{ column_name }} <= 0\n{% endtest %}\n`,
   'tests/assert_amount_not_huge.sql': `select * from {{ ref('fct_orders') }} where amount > 1000\n`,
 };
 
