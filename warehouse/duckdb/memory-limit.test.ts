@@ -1,0 +1,30 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../../contract/errors.ts';
+import { openDuckDB, warehouseMemoryLimit } from './engine.ts';
+
+describe('the memory cap of a file warehouse', () => {
+  it('defaults to 2.5GB, takes SIM_DUCKDB_MEMORY_LIMIT, and refuses a malformed size', () => {
+    expect(warehouseMemoryLimit({})).toBe('2.5GB');
+    expect(warehouseMemoryLimit({ SIM_DUCKDB_MEMORY_LIMIT: '8GiB' })).toBe('8GiB');
+    expect(warehouseMemoryLimit({ SIM_DUCKDB_MEMORY_LIMIT: 'default' })).toBeUndefined();
+    expect(() => warehouseMemoryLimit({ SIM_DUCKDB_MEMORY_LIMIT: 'lots' })).toThrow(InputError);
+    expect(() => warehouseMemoryLimit({ SIM_DUCKDB_MEMORY_LIMIT: 'lots' })).toThrow(/expected a size such as 2.5GB/);
+  });
+
+  it('applies to the models of a file warehouse and survives a landing', async () => {
+    const engine = await openDuckDB(join(mkdtempSync(join(tmpdir(), 'memlimit-')), 'w.duckdb'));
+    try {
+      const limit = async () => String((await engine.query(`SELECT current_setting('memory_limit') AS l`))[0].l);
+      const before = await limit();
+      expect(before).toMatch(/^2\.[0-9]+ GiB$/); // 2.5 GB = 2.3 GiB
+      const writer = await engine.openLanding('landing', []);
+      await writer.commit();
+      expect(await limit()).toBe(before);
+    } finally {
+      await engine.close();
+    }
+  });
+});
