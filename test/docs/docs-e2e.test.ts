@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDuckDB, type DuckDBEngine } from '../../warehouse/duckdb/index.ts';
 import type { Row } from '../../warehouse/engine.ts';
-import { browserAvailable, launchBrowser } from './browser.ts';
+import { browserAvailable, collectPageErrors, launchBrowser, openFromLineage } from './browser.ts';
 
 const SIM = resolve('bin/sim.mjs');
 /** Screenshots are test artefacts; UPDATE_SCREENSHOTS=1 refreshes the copies the README shows. */
@@ -56,9 +56,7 @@ describe('sim docs generate on a built seed-42 warehouse', () => {
     mkdirSync(SHOTS, { recursive: true });
     try {
       const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-      const errors: string[] = [];
-      page.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()); });
-      page.on('pageerror', (err) => errors.push(err.message));
+      const errors = collectPageErrors(page);
       for (const [file, shot] of [['index.html', 'overview'], ['kpis.html', 'kpis'], ['models/fact_orders.html', 'model-page']] as const) {
         await page.goto(pathToFileURL(join(site, file)).href);
         await page.screenshot({ path: join(SHOTS, `${shot}.png`), fullPage: shot === 'kpis' });
@@ -69,9 +67,7 @@ describe('sim docs generate on a built seed-42 warehouse', () => {
       await page.fill('#focus', 'fact_orders');
       await page.screenshot({ path: join(SHOTS, 'lineage.png') });
       expect(await page.locator('[data-variant="models"] .node.focus').getAttribute('data-name')).toBe('fact_orders');
-      await page.locator('[data-variant="models"] .node[data-name="daily_revenue_by_date"] a').click();
-      await page.waitForURL(/models\/daily_revenue_by_date\.html$/);
-      expect(await page.locator('h1').textContent()).toBe('daily_revenue_by_date');
+      expect(await openFromLineage(page, 'daily_revenue_by_date')).toBe('daily_revenue_by_date');
       expect(errors).toEqual([]);
     } finally {
       await browser.close();

@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDuckDB, type DuckDBEngine } from '../../warehouse/duckdb/index.ts';
 import { generateDocs } from '../../warehouse/docs/generate.ts';
-import { browserAvailable, launchBrowser } from './browser.ts';
+import { browserAvailable, collectPageErrors, launchBrowser, openFromLineage } from './browser.ts';
 import { fixtureManifest } from './fixture-site.ts';
 
 describe('docs site from a dbt-shaped manifest', () => {
@@ -75,9 +75,7 @@ describe('docs site from a dbt-shaped manifest', () => {
     const browser = await launchBrowser();
     try {
       const page = await browser.newPage();
-      const errors: string[] = [];
-      page.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()); });
-      page.on('pageerror', (err) => errors.push(err.message));
+      const errors = collectPageErrors(page);
       for (const file of ['index.html', 'kpis.html', 'models/stg_orders.html']) {
         await page.goto(pathToFileURL(join(target, 'docs', file)).href);
       }
@@ -86,9 +84,7 @@ describe('docs site from a dbt-shaped manifest', () => {
       expect(names.sort()).toEqual(['daily_revenue_by_date', 'landing.orders', 'monthly_revenue_by_category', 'stg_orders']);
       await page.fill('#focus', 'stg_orders');
       expect(await page.locator('[data-variant="models"] .node.near').count()).toBe(4);
-      await page.locator('[data-variant="models"] .node[data-name="daily_revenue_by_date"] a').click();
-      await page.waitForURL(/models\/daily_revenue_by_date\.html$/);
-      expect(await page.locator('h1').textContent()).toBe('daily_revenue_by_date');
+      expect(await openFromLineage(page, 'daily_revenue_by_date')).toBe('daily_revenue_by_date');
       expect(errors).toEqual([]);
     } finally {
       await browser.close();
