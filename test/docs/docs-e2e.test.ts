@@ -36,6 +36,16 @@ describe('sim docs generate on a built seed-42 warehouse', () => {
     return engine.query(sql);
   }
 
+  it('shows the landed scenario, and each landing table with its row count and digest', async () => {
+    const index = readFileSync(join(site, 'index.html'), 'utf8');
+    const meta = Object.fromEntries((await query('select key, value from landing._sim_meta')).map((r) => [r.key, r.value]));
+    expect(index).toContain(`<th>as_of</th><td><code>${meta.as_of}</code>`);
+    for (const [table, digest] of Object.entries(JSON.parse(String(meta.digests)) as Record<string, string>)) {
+      const [{ n }] = await query(`select count(*) as n from landing.${table}`);
+      expect(index).toContain(`<tr><td>${table}</td><td class="n">${n}</td><td><code>${digest}</code></td></tr>`);
+    }
+  });
+
   it('draws the numbers of the consumption tables', async () => {
     const kpis = readFileSync(join(site, 'kpis.html'), 'utf8');
     const [top] = await query('select product_name, gross_sales from consumption.top_products_90d order by sales_rank, product_name limit 1');

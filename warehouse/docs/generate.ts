@@ -67,7 +67,7 @@ export async function generateDocs(options: GenerateDocsOptions): Promise<Genera
     scenario: [...meta].filter(([, value]) => !/^[[{]/.test(value)).map(([key, value]) => ({ key, value })),
     scenarioYaml: meta.has('scenario') ? stringifyYaml(JSON.parse(meta.get('scenario')!)) : undefined,
     faults: Object.entries(parseJsonObject(meta.get('faults'))).filter(([, n]) => Number(n) > 0),
-    digests: digestRows(meta),
+    digests: await withRowCounts(digestRows(meta), options.engine),
   });
 
   write('lineage.html', 'lineage.njk', {
@@ -255,4 +255,13 @@ function parseJsonObject(text: string | undefined): Record<string, unknown> {
   } catch {
     return {};
   }
+}
+
+/** Fills in each landing table's row count from the warehouse where the metadata has none. */
+async function withRowCounts(rows: ReturnType<typeof digestRows>, engine: Engine | undefined) {
+  if (!engine) return rows;
+  for (const row of rows) {
+    if (row.rows === '') row.rows = (await countRows(engine, engine.dialect.relation('landing', row.table))) ?? '';
+  }
+  return rows;
 }
