@@ -2,11 +2,13 @@ import { Command, CommanderError } from 'commander';
 import { exitCodeOf } from '../contract/errors.ts';
 import { EngineError } from '../warehouse/engine.ts';
 import { registerCommands } from './commands/index.ts';
+import { packageVersion } from './version.ts';
 
 /** Builds the `sim` program. Each subcommand lives in `bin/commands/<name>.ts`. */
 export function buildProgram(): Command {
   const program = new Command('sim')
     .description('ecom-sim: a deterministic e-commerce shop simulator and dbt-style warehouse builder (DuckDB locally, BigQuery for the real run).')
+    .version(packageVersion(), '-V, --version', 'print the version of ecom-sim')
     .option('--verbose', 'print stack traces and engine details on errors')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
@@ -6,6 +6,7 @@ import { InputError } from '../../contract/errors.ts';
 import { resolveScenario, type Scenario } from '../../simulator/index.ts';
 import { isCalendarDate } from '../../simulator/scenario/schema.ts';
 import { writeAirflowDag, DAG_FILE_NAME, type DagSchedule } from '../../orchestrator/airflow/index.ts';
+import { packageVersion } from '../version.ts';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -88,6 +89,3 @@ function defaultProjectDir(): string {
   return existsSync(join(process.cwd(), 'dbt_project.yml')) ? process.cwd() : REPO_ROOT;
 }
 
-function packageVersion(): string {
-  return (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
-}

@@ -18,6 +18,7 @@ import { addBigQueryOptions, bigqueryOptionsFromFlags, checkTargetFlags, openTar
 import { addEnrichmentOptions, enrichmentOptionsFromFlags } from '../enrichment-options.ts';
 import { addScenarioOptions, scenarioFromOptions } from '../scenario-options.ts';
 import { resolveCatalog } from '../../simulator/enrichment/index.ts';
+import { packageVersion } from '../version.ts';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -199,8 +200,3 @@ export function intIn(flag: string, min: number, max: number) {
   };
 }
 
-let version: string | undefined;
-export function packageVersion(): string {
-  version ??= JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')).version as string;
-  return version;
-}
