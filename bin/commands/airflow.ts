@@ -1,14 +1,13 @@
 import { existsSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { isAbsolute, join } from 'node:path';
 import { Command, Option } from 'commander';
 import { InputError } from '../../contract/errors.ts';
 import { resolveScenario, type Scenario } from '../../simulator/index.ts';
 import { isCalendarDate } from '../../simulator/scenario/schema.ts';
 import { writeAirflowDag, DAG_FILE_NAME, type DagSchedule } from '../../orchestrator/airflow/index.ts';
+import { resolveProjectDir } from '../../warehouse/project/locate.ts';
 import { packageVersion } from '../version.ts';
 
-const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 interface AirflowFlags {
   out: string;
@@ -51,7 +50,7 @@ the secrets backend; BigQuery credentials come from the Composer environment's s
       if (!Number.isSafeInteger(seed) || seed < 0) throw new InputError(`--seed: "${flags.seed}" is not a non-negative integer`);
       if (!/^[A-Za-z0-9_.-]+$/.test(flags.dagId)) throw new InputError(`--dag-id: "${flags.dagId}" may only hold letters, digits, _ . -`);
       if (flags.simCommand.trim() === '') throw new InputError('--sim-command: must not be empty');
-      const projectDir = flags.projectDir ?? defaultProjectDir();
+      const projectDir = resolveProjectDir(flags.projectDir);
       // The scenario the workers will run (the same project, copied to --workdir) fixes the
       // dates: a daily run lands as of its logical date, which must lie within the horizon.
       const scenario = localScenario(projectDir, flags.scenario, seed);
@@ -84,8 +83,4 @@ function localScenario(projectDir: string, file: string | undefined, seed: numbe
   return resolveScenario({ file: existsSync(local) ? local : undefined, overrides: { seed }, env: {} });
 }
 
-/** The current folder when it is a model project, else the project shipped with ecom-sim. */
-function defaultProjectDir(): string {
-  return existsSync(join(process.cwd(), 'dbt_project.yml')) ? process.cwd() : REPO_ROOT;
-}
 

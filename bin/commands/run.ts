@@ -1,6 +1,3 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { InputError, TestFailureError } from '../../contract/errors.ts';
@@ -18,9 +15,9 @@ import { addBigQueryOptions, bigqueryOptionsFromFlags, checkTargetFlags, openTar
 import { addEnrichmentOptions, enrichmentOptionsFromFlags } from '../enrichment-options.ts';
 import { addScenarioOptions, scenarioFromOptions } from '../scenario-options.ts';
 import { resolveCatalog } from '../../simulator/enrichment/index.ts';
+import { resolveProjectDir } from '../../warehouse/project/locate.ts';
 import { packageVersion } from '../version.ts';
 
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** Flags of the pipeline commands (`sim`/`sim run`, `sim step`, `sim retry`). */
 export interface PipelineFlags extends BigQueryFlags {
@@ -169,9 +166,7 @@ function headline(message: string): string {
 async function planBuild(flags: PipelineFlags, only?: ReadonlySet<string>): Promise<BuildPlan | undefined> {
   if (flags.select?.length === 1 && flags.select[0] === 'none') return undefined;
   const vars = parseVars(flags.vars);
-  const projectDir = flags.projectDir ? path.resolve(flags.projectDir) : fs.existsSync('dbt_project.yml') ? process.cwd() : REPO_ROOT;
-  if (!fs.existsSync(path.join(projectDir, 'dbt_project.yml'))) throw new InputError(`--project-dir ${flags.projectDir}: no dbt_project.yml there`);
-  const project = await loadProject(projectDir, { vars });
+  const project = await loadProject(resolveProjectDir(flags.projectDir), { vars });
   let selected = flags.select || flags.exclude ? new Set(selectNodes(project, { select: flags.select, exclude: flags.exclude })) : undefined;
   if (only) selected = new Set([...(selected ?? project.nodes.keys())].filter((id) => only.has(id)));
   const layers = projectLayers(project, selected);
