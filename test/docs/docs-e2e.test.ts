@@ -77,6 +77,17 @@ describe('sim docs generate on a built seed-42 warehouse', () => {
       await page.fill('#focus', 'fact_orders');
       await page.screenshot({ path: join(SHOTS, 'lineage.png') });
       expect(await page.locator('[data-variant="models"] .node.focus').getAttribute('data-name')).toBe('fact_orders');
+      // With every test shown the graph is far taller than the view: focusing brings the node into it, readable.
+      await page.check('#show-tests');
+      const graph = (await page.locator('#graph').boundingBox())!;
+      const focused = (await page.locator('[data-variant="tests"] .node.focus rect').boundingBox())!;
+      expect(focused.x).toBeGreaterThanOrEqual(graph.x);
+      expect(focused.y).toBeGreaterThanOrEqual(graph.y);
+      expect(focused.x + focused.width).toBeLessThanOrEqual(graph.x + graph.width);
+      expect(focused.y + focused.height).toBeLessThanOrEqual(graph.y + graph.height);
+      expect(focused.height).toBeGreaterThanOrEqual(20); // drawn at about 1 px per unit: 28 px tall, text readable
+      await page.screenshot({ path: join(SHOTS, 'lineage-tests.png') });
+      await page.uncheck('#show-tests');
       expect(await openFromLineage(page, 'daily_revenue_by_date')).toBe('daily_revenue_by_date');
       expect(errors).toEqual([]);
     } finally {

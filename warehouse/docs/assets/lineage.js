@@ -18,6 +18,20 @@
 
   function activeVariant() { return variants.filter(function (v) { return !v.hidden; })[0]; }
 
+  // Brings a node to the middle of the view at a readable zoom (1 SVG unit per pixel); with
+  // tests shown the graph is several times taller than the view, so fitting alone is not enough.
+  function centreOn(node) {
+    var pz = panZoom[activeVariant().getAttribute('data-variant')];
+    var rect = node && node.querySelector('rect');
+    if (!pz || !rect) return;
+    var x = Number(rect.getAttribute('x')) + Number(rect.getAttribute('width')) / 2;
+    var y = Number(rect.getAttribute('y')) + Number(rect.getAttribute('height')) / 2;
+    var sizes = pz.getSizes();
+    if (sizes.realZoom < 1) pz.zoom(pz.getZoom() / sizes.realZoom);
+    sizes = pz.getSizes();
+    pz.pan({ x: sizes.width / 2 - x * sizes.realZoom, y: sizes.height / 2 - y * sizes.realZoom });
+  }
+
   function focusOn(name) {
     variants.forEach(function (variant) {
       var svg = svgOf(variant);
@@ -33,6 +47,7 @@
       near.push(id);
       svg.classList.add('focused');
       target.classList.add('focus');
+      if (!variant.hidden) centreOn(target);
       Array.prototype.forEach.call(nodes, function (n) { if (near.indexOf(n.getAttribute('data-id')) >= 0) n.classList.add('near'); });
       Array.prototype.forEach.call(edges, function (e) {
         if (e.getAttribute('data-from') === id || e.getAttribute('data-to') === id) e.classList.add('near');
