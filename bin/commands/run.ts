@@ -1,6 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { parse as parseYaml } from 'yaml';
-import { InputError, TestFailureError } from '../../contract/errors.ts';
+import { TestFailureError } from '../../contract/errors.ts';
 import { projectLayers } from '../../orchestrator/layers.ts';
 import { createProgress, progressMode, type Progress } from '../../orchestrator/progress.ts';
 import type { RunReport } from '../../orchestrator/report.ts';
@@ -15,7 +14,7 @@ import { addBigQueryOptions, bigqueryOptionsFromFlags, checkTargetFlags, openTar
 import { addEnrichmentOptions, enrichmentOptionsFromFlags } from '../enrichment-options.ts';
 import { addScenarioOptions, scenarioFromOptions } from '../scenario-options.ts';
 import { resolveCatalog } from '../../simulator/enrichment/index.ts';
-import { resolveProjectDir } from '../../warehouse/project/locate.ts';
+import { parseVarsFlag, resolveProjectDir } from '../../warehouse/project/locate.ts';
 import { packageVersion } from '../version.ts';
 
 
@@ -165,24 +164,12 @@ function headline(message: string): string {
 
 async function planBuild(flags: PipelineFlags, only?: ReadonlySet<string>): Promise<BuildPlan | undefined> {
   if (flags.select?.length === 1 && flags.select[0] === 'none') return undefined;
-  const vars = parseVars(flags.vars);
+  const vars = parseVarsFlag(flags.vars);
   const project = await loadProject(resolveProjectDir(flags.projectDir), { vars });
   let selected = flags.select || flags.exclude ? new Set(selectNodes(project, { select: flags.select, exclude: flags.exclude })) : undefined;
   if (only) selected = new Set([...(selected ?? project.nodes.keys())].filter((id) => only.has(id)));
   const layers = projectLayers(project, selected);
   return { project, layers, target: { name: flags.target, type: flags.target, schema: 'main' }, threads: flags.threads, fullRefresh: flags.fullRefresh, vars };
-}
-
-function parseVars(text: string | undefined): Record<string, unknown> | undefined {
-  if (text === undefined) return undefined;
-  let value: unknown;
-  try {
-    value = parseYaml(text);
-  } catch (error) {
-    throw new InputError(`--vars: not valid YAML or JSON (${(error as Error).message.split('\n')[0]})`);
-  }
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new InputError(`--vars: expected a mapping such as '{as_of: 2025-06-30}'`);
-  return value as Record<string, unknown>;
 }
 
 export function intIn(flag: string, min: number, max: number) {
