@@ -57,7 +57,8 @@ export function ancestorsOf(project: Project, id: string): Set<string> {
   return walk(project.parentMap, id);
 }
 
-function walk(edges: Map<string, string[]>, start: string): Set<string> {
+/** Every node reachable from `start` along `edges` (start itself excluded unless on a cycle). */
+export function walk(edges: Map<string, Iterable<string>>, start: string): Set<string> {
   const seen = new Set<string>();
   const stack = [...(edges.get(start) ?? [])];
   while (stack.length) {

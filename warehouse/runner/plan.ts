@@ -1,3 +1,4 @@
+import { walk } from '../dag/graph.ts';
 import type { Project } from '../project/types.ts';
 
 /**
@@ -49,20 +50,7 @@ function nearestSelectedAncestors(project: Project, id: string, chosen: Set<stri
 }
 
 function allAncestors(waitsFor: Map<string, Set<string>>, id: string): Set<string> {
-  return reach(waitsFor, id);
-}
-
-/** Every node reachable from `start` along `edges` (start itself excluded unless on a cycle). */
-function reach(edges: Map<string, Iterable<string>>, start: string): Set<string> {
-  const seen = new Set<string>();
-  const stack = [...(edges.get(start) ?? [])];
-  while (stack.length) {
-    const next = stack.pop()!;
-    if (seen.has(next)) continue;
-    seen.add(next);
-    stack.push(...(edges.get(next) ?? []));
-  }
-  return seen;
+  return walk(waitsFor, id);
 }
 
 /** Kahn's algorithm; among ready nodes the smallest unique id goes first, so the order is stable. */
@@ -85,5 +73,5 @@ function topological(ids: readonly string[], waitsFor: Map<string, Set<string>>)
 export function downstreamOf(plan: Plan, id: string): Set<string> {
   const children = new Map<string, string[]>();
   for (const [node, deps] of plan.waitsFor) for (const dep of deps) (children.get(dep) ?? children.set(dep, []).get(dep)!).push(node);
-  return reach(children, id);
+  return walk(children, id);
 }
