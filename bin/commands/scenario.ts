@@ -30,7 +30,7 @@ Examples:
     const scenario = scenarioFromOptions(opts);
     if (opts.rows) {
       // Row counts do not depend on product names, so the built-in catalog serves any enrich mode.
-      const rows = simulate(scenario, { catalog: builtinCatalog(scenario) }).estimatedRows;
+      const rows = simulate(scenario, { catalog: builtinCatalog(scenario) }).plannedRows();
       process.stdout.write(opts.json ? `${JSON.stringify(rows, null, 2)}\n` : formatRows(rows));
       return;
     }

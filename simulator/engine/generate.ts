@@ -142,30 +142,42 @@ export class BlockScratch {
  */
 
 /**
+ * Where a generator stands in the world's id sequences: the orders and order lines of every
+ * customer before the next one to generate (order ids are sequential in customer order, line
+ * ids in order-id order). A generator that walks the customers in order just carries it along;
+ * one that starts in the middle takes it from the plan's prefix counts.
+ */
+export interface IdCursor {
+  orders: number;
+  lines: number;
+}
+
+/**
  * Generates customers [from, to) with their orders and order lines (without the customer rows
- * when `withCustomerRows` is false). `orderIndex0`/`itemIndex0`
- * are the world's running counts before customer `from` (from the plan's pre-pass): order ids
- * are sequential in customer order, and line ids sequential in order-id order.
- * Returns false once a customer signed up after as_of (every later one did too).
+ * when `withCustomerRows` is false), starting at `cursor` and advancing it past the block's
+ * orders and lines. Returns false once a customer signed up after as_of (every later one did too).
  */
 export function generateCustomerBlock(
   world: World,
   from: number,
   to: number,
-  orderIndex0: number,
-  itemIndex0: number,
+  cursor: IdCursor,
   sinks: Sinks,
   faults: FaultCounts,
   scratch: BlockScratch,
   withCustomerRows = true,
 ): boolean {
   const asOfEnd = world.calendar.asOfEndSec;
-  let orderIndex = orderIndex0;
-  let itemIndex = itemIndex0;
+  let orderIndex = cursor.orders;
+  let itemIndex = cursor.lines;
   const profile = scratch.profile;
+  let visible = true;
   for (let i = from; i < to; i++) {
     const pr = world.profile(i, profile);
-    if (pr.signupSec >= asOfEnd) return false;
+    if (pr.signupSec >= asOfEnd) {
+      visible = false;
+      break;
+    }
     if (withCustomerRows) writeCustomer(world, i, pr.signupSec, sinks, faults);
     const n = pr.orders;
     if (n === 0) continue;
@@ -178,7 +190,9 @@ export function generateCustomerBlock(
       itemIndex += nItems;
     }
   }
-  return true;
+  cursor.orders = orderIndex;
+  cursor.lines = itemIndex;
+  return visible;
 }
 
 /**

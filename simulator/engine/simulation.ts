@@ -7,7 +7,7 @@ import type { Scenario } from '../scenario/types.ts';
 import { World } from '../world/world.ts';
 import { TableDigest } from './digest.ts';
 import { BlockScratch, emptyFaultCounts, generateCustomerBlock, generateCustomerRows, generateProductTables, type FaultCounts, type Sinks } from './generate.ts';
-import { buildPlan, type Plan } from './plan.ts';
+import { buildPlan, DEFAULT_BLOCK_SIZE, estimateRows, type Plan } from './plan.ts';
 import { TableSink } from './sink.ts';
 
 export interface SimulateOptions {
@@ -25,8 +25,10 @@ export interface SimulationSummary {
 }
 
 export interface Simulation {
-  /** Rough rows per landing table (an upper bound for orders and lines), for progress bars. */
+  /** Rows per landing table, estimated in milliseconds (orders and lines within about 1%), for progress bars. */
   readonly estimatedRows: Record<string, number>;
+  /** Rows per landing table from a pre-pass over every customer (seconds at the large scale): exact, except orders and lines, an upper bound. */
+  plannedRows(): Record<string, number>;
   /** The landing rows as batches; tables interleave. Iterate once. */
   batches(): AsyncIterable<LandingBatch>;
   /** Rows, digests and fault counts; valid after batches() is fully consumed. */
@@ -61,7 +63,9 @@ export interface WorkerInput {
   scenario: Scenario;
   catalog: ProductCatalog;
   batchSize: number;
-  plan: Pick<Plan, 'blockSize' | 'blocks' | 'orderStart' | 'itemStart'>;
+  blockSize: number;
+  /** With several workers: the plan's prefix counts. A lone worker walks every block in order without one. */
+  plan?: Pick<Plan, 'blocks' | 'orderStart' | 'itemStart'>;
   /** This worker handles the orders of blocks b with b % workerCount === workerIndex. */
   workerIndex: number;
   workerCount: number;
@@ -75,6 +79,7 @@ class SimulationRun implements Simulation {
   private readonly batchSize: number;
   private readonly workers: number;
   private planCache?: Plan;
+  private estimate?: Record<string, number>;
   private digests = new Map<string, TableDigest>();
   private faults: FaultCounts = emptyFaultCounts();
   private consumed = false;
@@ -101,7 +106,11 @@ class SimulationRun implements Simulation {
   }
 
   get estimatedRows(): Record<string, number> {
-    return { ...this.plan.estimatedRows };
+    return { ...(this.estimate ??= estimateRows(this.world)) };
+  }
+
+  plannedRows(): Record<string, number> {
+    return { ...this.plan.rows };
   }
 
   batches(): AsyncIterable<LandingBatch> {
@@ -113,14 +122,13 @@ class SimulationRun implements Simulation {
   private async *inProcess(): AsyncGenerator<LandingBatch> {
     const queue: LandingBatch[] = [];
     const sinks = makeSinks(this.batchSize, (b) => queue.push(b));
-    const plan = this.plan;
     generateProductTables(this.world, sinks, this.faults);
     yield* queue.splice(0);
     const scratch = new BlockScratch();
-    for (let blk = 0; blk < plan.blocks; blk++) {
-      const from = blk * plan.blockSize;
-      const to = Math.min(from + plan.blockSize, plan.customers);
-      generateCustomerBlock(this.world, from, to, plan.orderStart[blk], plan.itemStart[blk], sinks, this.faults, scratch);
+    const cursor = { orders: 0, lines: 0 };
+    const customers = this.scenario.customers;
+    for (let from = 0, visible = true; visible && from < customers; from += DEFAULT_BLOCK_SIZE) {
+      visible = generateCustomerBlock(this.world, from, Math.min(from + DEFAULT_BLOCK_SIZE, customers), cursor, sinks, this.faults, scratch);
       if (queue.length) yield* queue.splice(0);
     }
     flushSinks(sinks);
@@ -130,8 +138,11 @@ class SimulationRun implements Simulation {
   }
 
   private async *fromWorkers(): AsyncGenerator<LandingBatch> {
-    const plan = this.plan;
-    const count = Math.max(1, Math.min(this.workers, plan.blocks || 1));
+    const customers = this.scenario.customers;
+    const count = Math.max(1, Math.min(this.workers, Math.ceil(customers / DEFAULT_BLOCK_SIZE)));
+    // Several workers share the blocks round-robin and need the plan's prefix counts; a lone
+    // worker walks the blocks in order and counts as it goes (the plan costs seconds at scale).
+    const plan = count > 1 ? this.plan : undefined;
     const pending: Array<{ batch: LandingBatch; worker: Worker }> = [];
     let wake: (() => void) | undefined;
     let failure: Error | undefined;
@@ -147,7 +158,8 @@ class SimulationRun implements Simulation {
         scenario: this.scenario,
         catalog: this.world.catalog,
         batchSize: this.batchSize,
-        plan: { blockSize: plan.blockSize, blocks: plan.blocks, orderStart: plan.orderStart, itemStart: plan.itemStart },
+        blockSize: DEFAULT_BLOCK_SIZE,
+        plan: plan && { blocks: plan.blocks, orderStart: plan.orderStart, itemStart: plan.itemStart },
         workerIndex: index,
         workerCount: count,
       };
@@ -179,7 +191,7 @@ class SimulationRun implements Simulation {
     const queue: LandingBatch[] = [];
     const sinks = makeSinks(this.batchSize, (b) => queue.push(b));
     generateProductTables(this.world, sinks, this.faults);
-    let nextBlock = 0;
+    let nextCustomer = 0;
     try {
       for (;;) {
         if (failure) throw failure;
@@ -193,10 +205,11 @@ class SimulationRun implements Simulation {
           yield next.batch;
           continue;
         }
-        if (nextBlock < plan.blocks) {
-          const from = nextBlock * plan.blockSize;
-          generateCustomerRows(this.world, from, Math.min(from + plan.blockSize, plan.customers), sinks, this.faults);
-          if (++nextBlock === plan.blocks) flushSinks(sinks);
+        if (nextCustomer < customers) {
+          const to = Math.min(nextCustomer + DEFAULT_BLOCK_SIZE, customers);
+          const visible = generateCustomerRows(this.world, nextCustomer, to, sinks, this.faults);
+          nextCustomer = visible ? to : customers;
+          if (nextCustomer === customers) flushSinks(sinks);
           // let the workers' messages in between blocks, so their batches flow meanwhile
           await new Promise<void>((resolve) => setImmediate(resolve));
           continue;

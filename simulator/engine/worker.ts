@@ -7,7 +7,7 @@ import type { TableSink } from './sink.ts';
 
 /**
  * A generator thread: builds the same World from the scenario, generates the orders and order
- * lines of its share of customer blocks (round-robin), and posts each batch with its buffers
+ * lines of its share of customer blocks (all of them in order, or round-robin with the plan), and posts each batch with its buffers
  * transferred (numeric columns only, so nothing is copied). It waits for the
  * consumer's acks when WORKER_CREDIT batches are in flight, so memory stays flat.
  */
@@ -39,13 +39,22 @@ async function run(): Promise<void> {
   const world = new World(input.scenario, input.catalog);
   const faults = emptyFaultCounts();
   const sinks = makeSinks(input.batchSize, (b) => queue.push(b));
-  const { plan } = input;
+  const { plan, blockSize } = input;
+  const customers = input.scenario.customers;
   const scratch = new BlockScratch();
-  for (let blk = input.workerIndex; blk < plan.blocks; blk += input.workerCount) {
-    const from = blk * plan.blockSize;
-    const to = Math.min(from + plan.blockSize, input.scenario.customers);
-    generateCustomerBlock(world, from, to, plan.orderStart[blk], plan.itemStart[blk], sinks, faults, scratch, false);
-    await drain();
+  if (plan) {
+    for (let blk = input.workerIndex; blk < plan.blocks; blk += input.workerCount) {
+      const from = blk * blockSize;
+      const cursor = { orders: plan.orderStart[blk], lines: plan.itemStart[blk] };
+      generateCustomerBlock(world, from, Math.min(from + blockSize, customers), cursor, sinks, faults, scratch, false);
+      await drain();
+    }
+  } else {
+    const cursor = { orders: 0, lines: 0 };
+    for (let from = 0, visible = true; visible && from < customers; from += blockSize) {
+      visible = generateCustomerBlock(world, from, Math.min(from + blockSize, customers), cursor, sinks, faults, scratch, false);
+      await drain();
+    }
   }
   flushSinks(sinks);
   await drain();
