@@ -20,7 +20,7 @@ import { parseVarsFlag, resolveProjectDir } from '../project/locate.ts';
 import type { CompileContext, CompiledNode, ExecutableNode, Project, TestNode } from '../project/types.ts';
 import { readScenarioVars } from '../runner/scenario.ts';
 import { genericTestSql } from '../testing/generic.ts';
-import { compileInline, compileNode, isProjectGenericTest, relationFor, resolveTestArgs } from './compile.ts';
+import { compileInline, compileNode, isProjectGenericTest, relationFor, renderTestWhere, resolveTestArgs } from './compile.ts';
 
 export const COMPILE_TARGETS = ['duckdb', 'bigquery'] as const;
 
@@ -149,8 +149,9 @@ function compileOne(project: Project, node: ExecutableNode, ctx: CompileContext)
 function builtinTestSql(project: Project, node: TestNode & { kind: 'generic' }, ctx: CompileContext): string {
   const args = resolveTestArgs(project, node, ctx);
   const asOf = String(ctx.vars?.as_of ?? project.config.vars.as_of ?? '');
+  const where = renderTestWhere(project, node, ctx);
   try {
-    return genericTestSql(node.testMetadata.name, args, { dialect: ctx.dialect, asOf, where: node.config.where });
+    return genericTestSql(node.testMetadata.name, args, { dialect: ctx.dialect, asOf, where });
   } catch (error) {
     if (error instanceof InputError) throw new InputError(`${node.location.file}:${node.location.line}: ${error.message}`);
     throw error;

@@ -7,7 +7,7 @@ import { InputError } from '../../contract/errors.ts';
 import { modelConfig } from '../project/config.ts';
 import { runtimeOf, SCENARIO_VARS, staticRefs, staticSources } from '../project/load.ts';
 import type {
-  CompileContext, CompiledNode, ExecutableNode, GenericTestNode, ModelNode, Project, RelationRef, SourceTable, TargetInfo,
+  CompileContext, CompiledNode, ExecutableNode, GenericTestNode, ModelNode, Project, RelationRef, SourceTable, TargetInfo, TestNode,
 } from '../project/types.ts';
 import { splitKwargs, type RenderScope, type TemplateSource } from './jinja.ts';
 import { Relation } from './relation.ts';
@@ -112,6 +112,21 @@ export function resolveTestArgs(project: Project, test: GenericTestNode, ctx: Co
     out[key] = typeof value === 'string' ? compiler.renderArgument(test, value) : value;
   }
   return out;
+}
+
+/**
+ * A test's `config.where` rendered for a target, as dbt renders it: Jinja with the test's
+ * context (var(), env_var(), target, the project's and dbt's macros). A plain predicate is
+ * returned as written; no where gives undefined.
+ */
+export function renderTestWhere(project: Project, test: TestNode, ctx: CompileContext): string | undefined {
+  const where = test.config.where;
+  if (where === undefined || !hasJinja(where)) return where;
+  return new NodeCompiler(project, ctx).renderText(test, where, `${test.location.file}:${test.location.line}: config where`);
+}
+
+function hasJinja(text: string): boolean {
+  return text.includes('{{') || text.includes('{%');
 }
 
 /** True when this generic test is a project `{% test %}` macro that compileNode can render. */
@@ -231,6 +246,9 @@ class NodeCompiler {
       throw new InputError(`${test.location.file}:${test.location.line}: '${test.testMetadata.namespace ? test.testMetadata.namespace + '.' : ''}${test.testMetadata.name}' is a built-in test: render it with the runner's generic test SQL (warehouse/testing) from resolveTestArgs()`);
     }
     const args = resolveTestArgs(this.project, test, this.ctx);
+    // dbt hands a test macro its model already filtered by config.where (get_where_subquery).
+    const where = renderTestWhere(this.project, test, this.ctx);
+    if (where !== undefined) args.model = `(select * from ${String(args.model)} where ${where}) dbt_subquery`;
     const scope = this.scope(test, ctes, true);
     const macro = `test_${test.testMetadata.name}`;
     try {
@@ -238,6 +256,21 @@ class NodeCompiler {
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       throw new InputError(`${test.location.file}:${test.location.line}: test ${test.name}: ${message}`);
+    }
+  }
+
+  /**
+   * Renders a config string (a test's where, a model's hook) in the node's context. `what`
+   * names the string for an error ("models/x.sql:1: pre-hook 2 of model x"); Jinja errors keep
+   * their own message after it.
+   */
+  renderText(node: ExecutableNode, text: string, what: string): string {
+    const source: TemplateSource = { file: node.originalFilePath, text, firstLine: node.location.line };
+    try {
+      return runtimeOf(this.project).render(source, this.scope(node, [], true));
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      throw new InputError(`${what}: ${message.replace(/^[^\s:]+:\d+: /, '')}`);
     }
   }
 

@@ -7,7 +7,7 @@ import { materializeSeed } from '../materializations/seed.ts';
 import { materializeSnapshot, snapshotSettings } from '../materializations/snapshot.ts';
 import { materializeTable, materializeView } from '../materializations/table.ts';
 import type { CompileContext, ExecutableNode, GenericTestNode, ModelNode, Project, RelationRef, SeedNode, SnapshotNode, TestNode } from '../project/types.ts';
-import { compileNode, isProjectGenericTest, relationFor, resolveTestArgs } from '../render/compile.ts';
+import { compileNode, isProjectGenericTest, relationFor, renderTestWhere, resolveTestArgs } from '../render/compile.ts';
 import { BATCH_RELATION, runDataTest, runDataTestBatch, type DataTestConfig } from '../testing/data-test.ts';
 import { GENERIC_TESTS, genericTestSql } from '../testing/generic.ts';
 import type { NodeStatus } from '../artifacts/run-results.ts';
@@ -209,7 +209,8 @@ export async function runTestBatch(ctx: NodeRunContext, nodes: readonly GenericT
   const asOf = String(ctx.vars.as_of ?? '');
   const prepared = nodes.map((node) => {
     const args = resolveTestArgs(ctx.project, node, ctx.compile);
-    const gen = (model: unknown) => genericTestSql(node.testMetadata.name, { ...args, model }, { dialect: ctx.engine.dialect, asOf, where: node.config.where });
+    const where = renderTestWhere(ctx.project, node, ctx.compile);
+    const gen = (model: unknown) => genericTestSql(node.testMetadata.name, { ...args, model }, { dialect: ctx.engine.dialect, asOf, where });
     return { node, relation: String(args.model), standalone: gen(args.model), batched: gen(BATCH_RELATION) };
   });
   const relation = prepared[0].relation;
@@ -241,8 +242,9 @@ function testSql(ctx: NodeRunContext, node: TestNode): string {
   }
   const args = resolveTestArgs(ctx.project, node, ctx.compile);
   const asOf = String(ctx.vars.as_of ?? '');
+  const where = renderTestWhere(ctx.project, node, ctx.compile);
   try {
-    return genericTestSql(name, args, { dialect: ctx.engine.dialect, asOf, where: node.config.where });
+    return genericTestSql(name, args, { dialect: ctx.engine.dialect, asOf, where });
   } catch (error) {
     if (error instanceof InputError) throw new InputError(`${node.location.file}:${node.location.line}: ${error.message}`);
     throw error;
