@@ -5,7 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { CompiledNode, ExecutableNode, Project, SourceTable, TargetInfo, UnitTestNode, ColumnDef } from '../project/types.ts';
+import type { CompiledNode, ExecutableNode, Project, SourceTable, TargetInfo, UnitTestNode, ColumnDef, Hook } from '../project/types.ts';
 import { relationFor } from '../render/compile.ts';
 import { DBT_VERSION } from '../render/jinja.ts';
 import type { Dialect } from '../dialect.ts';
@@ -96,7 +96,9 @@ function manifestNode(project: Project, node: ExecutableNode, options: ManifestO
   const compiled = options.compiled?.get(node.uniqueId);
   const hasRelation = node.resourceType !== 'test' && !(node.resourceType === 'model' && node.config.materialized === 'ephemeral');
   const relation = node.resourceType === 'test' ? { schema: options.target.schema, identifier: node.name, database: options.target.database } : relationFor(node, options.target);
-  const config = { ...node.config, 'pre-hook': node.config.pre_hook, 'post-hook': node.config.post_hook } as Record<string, unknown>;
+  // dbt's manifest spells hooks `pre-hook` / `post-hook`, each a Hook {sql, transaction, index}.
+  const hook = (h: Hook) => ({ sql: h.sql, transaction: h.transaction, index: null });
+  const config = { ...node.config, 'pre-hook': node.config.pre_hook.map(hook), 'post-hook': node.config.post_hook.map(hook) } as Record<string, unknown>;
   delete config.pre_hook;
   delete config.post_hook;
   const out: Record<string, unknown> = {

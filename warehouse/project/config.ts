@@ -4,7 +4,7 @@
  * and `meta` (merged), like dbt.
  */
 import { InputError } from '../../contract/errors.ts';
-import type { ModelConfig, SeedConfig, SnapshotConfig, TestConfig } from './types.ts';
+import type { Hook, ModelConfig, SeedConfig, SnapshotConfig, TestConfig } from './types.ts';
 import { closest } from './suggest.ts';
 import { isRecord } from './yaml.ts';
 
@@ -70,7 +70,9 @@ export function mergeLayers(layers: ConfigLayer[]): Record<string, unknown> {
       } else if (key === 'meta' && isRecord(value)) {
         out.meta = { ...(out.meta as object), ...value };
       } else if (key === 'pre_hook' || key === 'post_hook') {
-        out[key] = [...((out[key] as string[]) ?? []), ...(Array.isArray(value) ? value.map(String) : [String(value)])];
+        // Hooks add up across levels (dbt's append merge): the project's first, the model's last.
+        const entries = value === undefined || value === null ? [] : Array.isArray(value) ? value : [value];
+        out[key] = [...((out[key] as unknown[]) ?? []), ...entries];
       } else {
         out[key] = value;
       }
@@ -84,21 +86,31 @@ function oneOf<T extends string>(value: unknown, allowed: readonly T[], key: str
   return value as T;
 }
 
-function base(raw: Record<string, unknown>) {
+function base(raw: Record<string, unknown>, where: string) {
   return {
     ...raw,
     enabled: raw.enabled === undefined ? true : raw.enabled !== false && raw.enabled !== 'false',
     tags: (raw.tags as string[]) ?? [],
     meta: (raw.meta as Record<string, unknown>) ?? {},
-    pre_hook: (raw.pre_hook as string[]) ?? [],
-    post_hook: (raw.post_hook as string[]) ?? [],
+    pre_hook: hooks(raw.pre_hook, 'pre-hook', where),
+    post_hook: hooks(raw.post_hook, 'post-hook', where),
   };
+}
+
+/** The merged hook entries as dbt's Hook objects: a SQL string, or a mapping with `sql` (and `transaction`). */
+function hooks(value: unknown, key: string, where: string): Hook[] {
+  const entries = value === undefined || value === null ? [] : Array.isArray(value) ? value : [value];
+  return entries.map((entry) => {
+    if (typeof entry === 'string') return { sql: entry, transaction: true };
+    if (isRecord(entry) && typeof entry.sql === 'string') return { sql: entry.sql, transaction: entry.transaction !== false };
+    throw new InputError(`${where}: ${key} must be SQL (a string), a list of them, or {sql: ..., transaction: true|false}; got ${JSON.stringify(entry)}`);
+  });
 }
 
 export function modelConfig(raw: Record<string, unknown>, where: string): ModelConfig {
   const materialized = oneOf(raw.materialized ?? 'view', ['view', 'table', 'incremental', 'ephemeral'] as const, 'materialized', where);
   const config: ModelConfig = {
-    ...base(raw),
+    ...base(raw, where),
     materialized,
     on_schema_change: oneOf(raw.on_schema_change ?? 'ignore', ['ignore', 'fail', 'append_new_columns', 'sync_all_columns'] as const, 'on_schema_change', where),
   };
@@ -115,7 +127,7 @@ export function modelConfig(raw: Record<string, unknown>, where: string): ModelC
 
 export function seedConfig(raw: Record<string, unknown>, where: string): SeedConfig {
   if (raw.column_types !== undefined && !isRecord(raw.column_types)) throw new InputError(`${where}: config column_types must be a mapping of column name to type`);
-  return { ...base(raw), column_types: (raw.column_types as Record<string, string>) ?? {}, delimiter: String(raw.delimiter ?? ',') };
+  return { ...base(raw, where), column_types: (raw.column_types as Record<string, string>) ?? {}, delimiter: String(raw.delimiter ?? ',') };
 }
 
 export function snapshotConfig(raw: Record<string, unknown>, where: string): SnapshotConfig {
@@ -125,7 +137,7 @@ export function snapshotConfig(raw: Record<string, unknown>, where: string): Sna
   if (strategy === 'check' && !raw.check_cols) throw new InputError(`${where}: snapshot strategy 'check' needs check_cols (a list of columns or 'all')`);
   const hardDeletes = raw.hard_deletes ?? (raw.invalidate_hard_deletes === true ? 'invalidate' : 'ignore');
   const config: SnapshotConfig = {
-    ...base(raw),
+    ...base(raw, where),
     strategy,
     unique_key: raw.unique_key as string | string[],
     hard_deletes: oneOf(hardDeletes, ['ignore', 'invalidate', 'new_record'] as const, 'hard_deletes', where),
@@ -139,7 +151,7 @@ export function snapshotConfig(raw: Record<string, unknown>, where: string): Sna
 export function testConfig(raw: Record<string, unknown>, where: string): TestConfig {
   const severity = String(raw.severity ?? 'error').toLowerCase();
   const config: TestConfig = {
-    ...base(raw),
+    ...base(raw, where),
     severity: oneOf(severity, ['error', 'warn'] as const, 'severity', where),
     warn_if: String(raw.warn_if ?? '!=0'),
     error_if: String(raw.error_if ?? '!=0'),

@@ -529,6 +529,19 @@ class Loader {
       else if (node.resourceType === 'seed') node.config = seedConfig(raw, where);
       else if (node.resourceType === 'snapshot') node.config = snapshotConfig(raw, where);
       else node.config = testConfig(raw, where);
+      this.addHookDependencies(node);
+    }
+  }
+
+  /** dbt renders hooks at parse time to learn their refs: a hook that reads a model runs after it. */
+  private addHookDependencies(node: ExecutableNode): void {
+    for (const hook of [...node.config.pre_hook, ...node.config.post_hook]) {
+      for (const ref of staticRefs(hook.sql)) {
+        if (!node.refs.some((r) => r.name === ref.name && r.package === ref.package)) node.refs.push(ref);
+      }
+      for (const [s, t] of staticSources(hook.sql)) {
+        if (!node.sources.some(([a, b]) => a === s && b === t)) node.sources.push([s, t]);
+      }
     }
   }
 

@@ -34,6 +34,16 @@ export interface PartitionBy {
   range?: { start: number; end: number; interval: number };
 }
 
+/**
+ * A pre-hook or post-hook: SQL (with Jinja) run before or after the node is built. Written as a
+ * string or as dbt's `{sql: ..., transaction: ...}`; `transaction` is kept for the manifest (the
+ * runner runs every hook outside the build's own transaction scripts, see runner/hooks.ts).
+ */
+export interface Hook {
+  sql: string;
+  transaction: boolean;
+}
+
 /** Config keys shared by every node kind (dbt's BaseConfig). */
 export interface BaseConfig {
   enabled: boolean;
@@ -45,8 +55,9 @@ export interface BaseConfig {
   alias?: string;
   /** Database / BigQuery project, when different from the target's. */
   database?: string;
-  pre_hook: string[];
-  post_hook: string[];
+  /** dbt's `pre-hook` (either spelling), every config level's hooks in order: dbt_project.yml folders outer to inner, the properties YAML, then config(). */
+  pre_hook: Hook[];
+  post_hook: Hook[];
   /** Any other key the user set (kept, shown in the manifest, ignored by the engine). */
   [key: string]: unknown;
 }
