@@ -2,7 +2,7 @@ import type { Dialect } from '../dialect.ts';
 import { addColumn, countRows, createTableAs, deleteByExpression, deleteMatching, dropColumn, dropRelation, insertSelect, merge, partitionExpression, tmpRelation, transaction } from './sql.ts';
 import { relationKind, type StatementLog } from './execute.ts';
 import { buildScratch, materializeTable } from './table.ts';
-import { INCREMENTAL_STRATEGIES, type IncrementalConfig, type MaterializeResult, type RelationRef } from './types.ts';
+import { INCREMENTAL_STRATEGIES, type AfterSwap, type IncrementalConfig, type MaterializeResult, type RelationRef } from './types.ts';
 
 /** Raised when an increment cannot be applied as configured (on_schema_change: fail, unsupported strategy). */
 export class MaterializationError extends Error {
@@ -25,6 +25,7 @@ export async function materializeIncremental(
   render: (isIncremental: boolean) => Promise<string> | string,
   config: IncrementalConfig,
   fullRefresh: boolean,
+  afterSwap?: AfterSwap,
 ): Promise<MaterializeResult> {
   const d = log.engine.dialect;
   if (config.incremental_strategy === 'insert_overwrite' && !d.supports.insertOverwrite) {
@@ -32,7 +33,7 @@ export async function materializeIncremental(
     throw new MaterializationError(`incremental_strategy 'insert_overwrite' is not supported on ${d.name} (accepted there: ${accepted})`);
   }
   const existing = await relationKind(log.engine, target);
-  if (existing !== 'table' || fullRefresh) return materializeTable(log, target, await render(false), config);
+  if (existing !== 'table' || fullRefresh) return materializeTable(log, target, await render(false), config, afterSwap);
 
   const sql = await render(true);
   const tmp = tmpRelation(target);
@@ -43,6 +44,8 @@ export async function materializeIncremental(
     const increment = await log.count(countRows(d, tmp));
     const statement = strategyStatement(d, target, tmp, columns, config);
     const reported = await log.execute(statement);
+    // The increment is written: a failing post-hook cannot take it back (no copy of the table is kept).
+    await afterSwap?.();
     const rows = reported ?? increment;
     return { rowsAffected: rows, message: `${config.incremental_strategy.toUpperCase()} ${rows}`, statements: log.statements };
   } finally {

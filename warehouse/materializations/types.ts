@@ -35,6 +35,16 @@ export interface RelationRef {
   name: string;
 }
 
+/**
+ * Work that belongs to a build and runs once the new relation is in place under its final name
+ * (the node's post-hooks). Where the engine has transactional DDL, a table or view build keeps
+ * the previous relation as `<name>__dbt_backup` until this succeeds and puts it back if it
+ * fails, so a failed build still changes nothing. Where it cannot (BigQuery's CREATE OR
+ * REPLACE, an incremental model's increment once written) the new data stays, as in dbt on
+ * BigQuery.
+ */
+export type AfterSwap = () => Promise<void>;
+
 /** The outcome of building one node. */
 export interface MaterializeResult {
   /** Rows in the built relation (table) or written by the increment; undefined for views. */

@@ -125,6 +125,22 @@ export function renderTestWhere(project: Project, test: TestNode, ctx: CompileCo
   return new NodeCompiler(project, ctx).renderText(test, where, `${test.location.file}:${test.location.line}: config where`);
 }
 
+/** dbt's spelling of the two hook configs, as users read it in messages and the manifest. */
+export type HookPhase = 'pre-hook' | 'post-hook';
+
+/**
+ * A model's, seed's or snapshot's hooks of one phase rendered for a target, in run order. They
+ * see what the node sees (var(), env_var(), target, ref(), macros, is_incremental() as given
+ * in ctx), with `{{ this }}` the node's final relation, never the scratch one it is built in.
+ */
+export function renderHooks(project: Project, node: ExecutableNode, ctx: CompileContext, phase: HookPhase): string[] {
+  const hooks = phase === 'pre-hook' ? node.config.pre_hook : node.config.post_hook;
+  if (!hooks.length) return [];
+  const compiler = new NodeCompiler(project, { ...ctx, thisRelation: undefined });
+  const at = `${node.originalFilePath}:${node.location.line}`;
+  return hooks.map((hook, i) => compiler.renderText(node, hook.sql, `${at}: ${phase} ${i + 1} of ${node.resourceType} ${node.name}`));
+}
+
 function hasJinja(text: string): boolean {
   return text.includes('{{') || text.includes('{%');
 }

@@ -11,6 +11,8 @@ import { compileNode, isProjectGenericTest, relationFor, renderTestWhere, resolv
 import { BATCH_RELATION, runDataTest, runDataTestBatch, type DataTestConfig } from '../testing/data-test.ts';
 import { GENERIC_TESTS, genericTestSql } from '../testing/generic.ts';
 import type { NodeStatus } from '../artifacts/run-results.ts';
+import { relationKind } from '../materializations/execute.ts';
+import { renderNodeHooks, runHooks } from './hooks.ts';
 
 /** What running one node produced, before it becomes a run_results entry. */
 export interface NodeOutcome {
@@ -78,20 +80,23 @@ async function runModel(ctx: NodeRunContext, node: ModelNode, trace: NodeTrace):
   };
   const config = node.config as unknown as Record<string, unknown>;
   const materialized = node.config.materialized;
+  const fullRefresh = ctx.fullRefresh && node.config.full_refresh !== false;
   const first = render(false);
   const target = toTarget(first.relation ?? relationFor(node, ctx.compile.target));
+  const hooks = await modelHooks(ctx, node, target, fullRefresh);
   await ctx.ensureSchema(target.schema);
+  await runHooks(log, 'pre-hook', hooks.pre);
+  const afterSwap = hooks.post.length ? () => runHooks(log, 'post-hook', hooks.post) : undefined;
   let result;
   switch (materialized) {
     case 'view':
-      result = await materializeView(log, target, first.sql);
+      result = await materializeView(log, target, first.sql, afterSwap);
       break;
     case 'table':
-      result = await materializeTable(log, target, first.sql, tableConfig(config, where));
+      result = await materializeTable(log, target, first.sql, tableConfig(config, where), afterSwap);
       break;
     case 'incremental': {
-      const fullRefresh = ctx.fullRefresh && node.config.full_refresh !== false;
-      result = await materializeIncremental(log, target, (inc) => (inc ? render(true).sql : first.sql), incrementalConfig(config, where), fullRefresh);
+      result = await materializeIncremental(log, target, (inc) => (inc ? render(true).sql : first.sql), incrementalConfig(config, where), fullRefresh, afterSwap);
       break;
     }
     default:
@@ -109,12 +114,26 @@ async function runModel(ctx: NodeRunContext, node: ModelNode, trace: NodeTrace):
   };
 }
 
+/**
+ * A model's hooks rendered before anything runs. is_incremental() answers as the model's own
+ * render will: an incremental model whose table exists, without --full-refresh.
+ */
+async function modelHooks(ctx: NodeRunContext, node: ModelNode, target: { schema: string; name: string }, fullRefresh: boolean) {
+  if (!node.config.pre_hook.length && !node.config.post_hook.length) return { pre: [], post: [] };
+  const isIncremental = node.config.materialized === 'incremental' && !fullRefresh && (await relationKind(ctx.engine, target)) === 'table';
+  return renderNodeHooks(ctx.project, node, { ...ctx.compile, isIncremental });
+}
+
 async function runSeed(ctx: NodeRunContext, node: SeedNode, trace: NodeTrace): Promise<NodeOutcome> {
   const target = toTarget(relationFor(node, ctx.compile.target));
   const log = new StatementLog(ctx.engine, node.uniqueId);
   trace.statements = log.statements;
+  const hooks = renderNodeHooks(ctx.project, node, ctx.compile);
   await ctx.ensureSchema(target.schema);
+  await runHooks(log, 'pre-hook', hooks.pre);
   const result = await materializeSeed(log, target, node.csvPath, { column_types: node.config.column_types ?? {}, delimiter: node.config.delimiter ?? ',' }, node.originalFilePath);
+  // Seeds and snapshots run post-hooks after their last statement; a failing one leaves the new rows.
+  await runHooks(log, 'post-hook', hooks.post);
   return {
     status: 'success',
     message: result.message,
@@ -132,9 +151,12 @@ async function runSnapshot(ctx: NodeRunContext, node: SnapshotNode, trace: NodeT
   const target = toTarget(compiled.relation ?? relationFor(node, ctx.compile.target));
   const log = new StatementLog(ctx.engine, node.uniqueId);
   trace.statements = log.statements;
-  await ctx.ensureSchema(target.schema);
   const settings = snapshotSettings(node.config as unknown as Record<string, unknown>, node.originalFilePath);
+  const hooks = renderNodeHooks(ctx.project, node, ctx.compile);
+  await ctx.ensureSchema(target.schema);
+  await runHooks(log, 'pre-hook', hooks.pre);
   const result = await materializeSnapshot(log, target, compiled.sql, settings, { vars: ctx.vars });
+  await runHooks(log, 'post-hook', hooks.post);
   return {
     status: 'success',
     message: result.message,
