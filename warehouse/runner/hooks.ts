@@ -35,14 +35,23 @@ export async function runHooks(log: StatementLog, phase: HookPhase, hooks: reado
   }
 }
 
+const failedHooks = new WeakMap<object, string>();
+
+/** For an error thrown by runHooks: which hook failed ("post-hook 2 of 3 failed: ..."), else undefined. */
+export function failedHook(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null ? failedHooks.get(error) : undefined;
+}
+
 /**
  * Engine errors get the hook prepended and stay EngineErrors, so the exit code class (bad SQL is
  * input, exit 2) and transient retries are unchanged. Other errors (a ZetaSQL rejection in `sim
- * check`, which carries positions in the statement) pass through: the statement names the hook.
+ * check`, which carries positions in the statement) pass through as they are, with the hook
+ * recorded for `failedHook`.
  */
 function hookFailure(error: unknown, what: string): unknown {
-  if (!(error instanceof EngineError)) return error;
-  return new EngineError(`${what}\n${error.message}`, error.sql, error.transient);
+  const out = error instanceof EngineError ? new EngineError(`${what}\n${error.message}`, error.sql, error.transient) : error;
+  if (typeof out === 'object' && out !== null) failedHooks.set(out, what);
+  return out;
 }
 
 function firstLine(sql: string): string {

@@ -5,6 +5,7 @@ import { selectNodes } from '../../dag/select.ts';
 import { loadProject } from '../../project/load.ts';
 import type { ExecutableNode, TargetInfo } from '../../project/types.ts';
 import { build, type RunEvent } from '../../runner/build.ts';
+import { failedHook } from '../../runner/hooks.ts';
 import { bigqueryDialect } from '../dialect.ts';
 import { BigQueryAnalyzer } from './analyzer.ts';
 import { BigQueryCatalog, relationFromContract } from './catalog.ts';
@@ -166,6 +167,13 @@ export async function checkProject(server: ZetaSqlServer, options: CheckOptions)
 }
 
 function problemFrom(node: ExecutableNode, error: unknown, compiledSql: string, runnerMessage: string): CheckProblem {
+  const problem = statementProblem(node, error, compiledSql, runnerMessage);
+  // A rejected hook: say which one (its statement is not the model's SQL).
+  const hook = error instanceof StatementRejectedError ? failedHook(error) : undefined;
+  return hook ? { ...problem, message: `${hook.replace(/ failed: .*$/, '')}: ${problem.message}` } : problem;
+}
+
+function statementProblem(node: ExecutableNode, error: unknown, compiledSql: string, runnerMessage: string): CheckProblem {
   const base = { uniqueId: node.uniqueId, name: node.name, resourceType: node.resourceType, file: node.location.file };
   if (error instanceof StatementRejectedError && error.cause.line !== null) {
     const { line, column } = error.cause;

@@ -1,0 +1,47 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkProject } from './check-project.ts';
+import { startZetaSql, type ZetaSqlServer } from './server.ts';
+import { skipWithoutZetaSql } from './testing.ts';
+
+/**
+ * `sim check --target bigquery` drives the model engine's own runner, so a model's hooks are
+ * among the statements ZetaSQL analyses, rendered as a BigQuery run renders them.
+ */
+const PROJECT: Record<string, string> = {
+  'dbt_project.yml': `name: hooked\nversion: '1.0'\nconfig-version: 2\nmodel-paths: [models]\nmodels:\n  hooked:\n    +materialized: table\n    +schema: marts\n`,
+  'models/sources.yml': `version: 2\nsources:\n  - name: landing\n    schema: landing\n    tables:\n      - name: orders\n`,
+  'models/orders_counted.sql': `{{ config(post_hook="create or replace table {{ this.schema }}.orders_counted_audit as select count(*) as n from {{ this }}") }}\nselect order_id, customer_id from {{ source('landing', 'orders') }}\n`,
+  'models/orders_broken_hook.sql': `{{ config(pre_hook="select 1", post_hook="select order_idd from {{ this }}") }}\nselect order_id from {{ source('landing', 'orders') }}\n`,
+};
+
+describe.skipIf(skipWithoutZetaSql)('sim check --target bigquery analyses hooks', () => {
+  let server: ZetaSqlServer;
+  let dir: string;
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'check-hooks-'));
+    for (const [file, text] of Object.entries(PROJECT)) {
+      fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+      fs.writeFileSync(path.join(dir, file), text);
+    }
+    server = await startZetaSql();
+  });
+  afterAll(async () => {
+    await server?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('counts a valid hook and reports the column a broken post-hook misspells', async () => {
+    const report = await checkProject(server, { projectDir: dir, vars: { as_of: '2024-12-31' } });
+    const byName = Object.fromEntries(report.nodes.map((n) => [n.name, n]));
+    expect(byName.orders_counted.status).toBe('ok');
+    // CREATE OR REPLACE TABLE, the post-hook's CTAS, and the row count.
+    expect(byName.orders_counted.statements).toBe(3);
+    expect(byName.orders_broken_hook.status).toBe('error');
+    expect(report.problems).toHaveLength(1);
+    expect(report.problems[0]).toMatchObject({ name: 'orders_broken_hook', statement: 'select order_idd from `marts`.`orders_broken_hook`' });
+    expect(report.problems[0].message).toMatch(/^post-hook 1 of 1: Unrecognized name: order_idd/);
+  });
+});
