@@ -158,6 +158,25 @@ describe('model hooks', () => {
     expect(await engine.query("select seq from audit.log where label = 'from first'")).toEqual([{ seq: 5 }]);
   });
 
+  it('lets an incremental model\'s hooks ask is_incremental()', async () => {
+    const hook = `insert into audit.log select count(*) + 1, '{{ 'incremental' if is_incremental() else 'full' }}' from audit.log`;
+    write('models/marts/inc.sql', `{{ config(materialized='incremental', unique_key='order_id', post_hook="${hook}") }}\nselect order_id from {{ source('raw', 'orders') }}\n`);
+    await run(['inc']);
+    await run(['inc']);
+    expect((await labels()).filter((l) => l === 'full' || l === 'incremental')).toEqual(['full', 'incremental']);
+  });
+
+  it('runs a snapshot\'s hooks around it', async () => {
+    write('snapshots/orders_snap.sql', `{% snapshot orders_snap %}
+{{ config(unique_key='order_id', strategy='check', check_cols='all', target_schema='snapshots', pre_hook="${log('snapshot pre')}", post_hook="create or replace table audit.snap_rows as select count(*) as n from {{ this }}") }}
+select * from {{ source('raw', 'orders') }}
+{% endsnapshot %}
+`);
+    expect((await run(['orders_snap'], { as_of: '2024-12-31' })).results[0].status).toBe('success');
+    expect(await labels()).toEqual(['snapshot pre']);
+    expect(await engine.query('select n from audit.snap_rows')).toEqual([{ n: 3 }]);
+  });
+
   it('runs a seed\'s post-hook on the loaded seed', async () => {
     expect((await run(['regions'])).results[0].status).toBe('success');
     expect(await engine.query('select n from audit.regions_rows')).toEqual([{ n: 2 }]);
