@@ -36,8 +36,9 @@ export interface PartitionBy {
 
 /**
  * A pre-hook or post-hook: SQL (with Jinja) run before or after the node is built. Written as a
- * string or as dbt's `{sql: ..., transaction: ...}`; `transaction` is kept for the manifest (the
- * runner runs every hook outside the build's own transaction scripts, see runner/hooks.ts).
+ * string or as dbt's `{sql: ..., transaction: ...}`. `transaction: false` hooks run where dbt
+ * runs them, outside the build: pre-hooks first, post-hooks after the build is final, so their
+ * failure does not undo it (see runner/hooks.ts).
  */
 export interface Hook {
   sql: string;

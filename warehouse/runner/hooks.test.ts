@@ -115,6 +115,25 @@ describe('model hooks', () => {
     expect(await relations('marts')).toEqual(['orders_kept']);
   });
 
+  it('runs transaction: false hooks outside the build, as dbt: first before, last after, not undone', async () => {
+    write('models/marts/plain.sql', `{{ config(post_hook="${log('model post')}") }}\nselect 1 as version\n`);
+    write('models/marts/plain.yml', `version: 2
+models:
+  - name: plain
+    config:
+      pre_hook: [{sql: "${log('outside pre')}", transaction: false}]
+      post_hook: [{sql: "${log('outside post')}", transaction: false}]
+`);
+    await run(['plain']);
+    expect(await labels()).toEqual(['outside pre', 'project pre', 'folder pre', 'folder post', 'model post', 'outside post']);
+    write('models/marts/plain.yml', `version: 2\nmodels:\n  - name: plain\n    config:\n      post_hook: {sql: "select nope", transaction: false}\n`);
+    write('models/marts/plain.sql', 'select 2 as version\n');
+    const result = (await run(['plain'])).results[0];
+    expect(result.status).toBe('error');
+    expect(result.message).toContain('post-hook 2 of 2 failed: select nope');
+    expect(await engine.query('select version from marts.plain')).toEqual([{ version: 2 }]);
+  });
+
   it('a failing pre-hook stops the model before it is built', async () => {
     await run(['orders_kept'], { min_id: 1 });
     write('models/marts/schema.yml', `version: 2\nmodels:\n  - name: orders_kept\n    config:\n      pre_hook: "insert into audit.missing values (1)"\n`);

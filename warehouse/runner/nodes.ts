@@ -12,7 +12,7 @@ import { BATCH_RELATION, runDataTest, runDataTestBatch, type DataTestConfig } fr
 import { GENERIC_TESTS, genericTestSql } from '../testing/generic.ts';
 import type { NodeStatus } from '../artifacts/run-results.ts';
 import { relationKind } from '../materializations/execute.ts';
-import { renderNodeHooks, runHooks } from './hooks.ts';
+import { NO_HOOKS, planHooks, runHooks, type HookPlan } from './hooks.ts';
 
 /** What running one node produced, before it becomes a run_results entry. */
 export interface NodeOutcome {
@@ -85,8 +85,8 @@ async function runModel(ctx: NodeRunContext, node: ModelNode, trace: NodeTrace):
   const target = toTarget(first.relation ?? relationFor(node, ctx.compile.target));
   const hooks = await modelHooks(ctx, node, target, fullRefresh);
   await ctx.ensureSchema(target.schema);
-  await runHooks(log, 'pre-hook', hooks.pre);
-  const afterSwap = hooks.post.length ? () => runHooks(log, 'post-hook', hooks.post) : undefined;
+  await runHooks(log, hooks.before);
+  const afterSwap = hooks.afterSwap.length ? () => runHooks(log, hooks.afterSwap) : undefined;
   let result;
   switch (materialized) {
     case 'view':
@@ -102,6 +102,7 @@ async function runModel(ctx: NodeRunContext, node: ModelNode, trace: NodeTrace):
     default:
       throw new InputError(`${where}: materialized '${String(materialized)}' is not known (accepted: view, table, incremental, ephemeral)`);
   }
+  await runHooks(log, hooks.after);
   return {
     status: 'success',
     message: result.message,
@@ -118,22 +119,22 @@ async function runModel(ctx: NodeRunContext, node: ModelNode, trace: NodeTrace):
  * A model's hooks rendered before anything runs. is_incremental() answers as the model's own
  * render will: an incremental model whose table exists, without --full-refresh.
  */
-async function modelHooks(ctx: NodeRunContext, node: ModelNode, target: { schema: string; name: string }, fullRefresh: boolean) {
-  if (!node.config.pre_hook.length && !node.config.post_hook.length) return { pre: [], post: [] };
+async function modelHooks(ctx: NodeRunContext, node: ModelNode, target: { schema: string; name: string }, fullRefresh: boolean): Promise<HookPlan> {
+  if (!node.config.pre_hook.length && !node.config.post_hook.length) return NO_HOOKS;
   const isIncremental = node.config.materialized === 'incremental' && !fullRefresh && (await relationKind(ctx.engine, target)) === 'table';
-  return renderNodeHooks(ctx.project, node, { ...ctx.compile, isIncremental });
+  return planHooks(ctx.project, node, { ...ctx.compile, isIncremental });
 }
 
 async function runSeed(ctx: NodeRunContext, node: SeedNode, trace: NodeTrace): Promise<NodeOutcome> {
   const target = toTarget(relationFor(node, ctx.compile.target));
   const log = new StatementLog(ctx.engine, node.uniqueId);
   trace.statements = log.statements;
-  const hooks = renderNodeHooks(ctx.project, node, ctx.compile);
+  const hooks = planHooks(ctx.project, node, ctx.compile);
   await ctx.ensureSchema(target.schema);
-  await runHooks(log, 'pre-hook', hooks.pre);
+  await runHooks(log, hooks.before);
   const result = await materializeSeed(log, target, node.csvPath, { column_types: node.config.column_types ?? {}, delimiter: node.config.delimiter ?? ',' }, node.originalFilePath);
   // Seeds and snapshots run post-hooks after their last statement; a failing one leaves the new rows.
-  await runHooks(log, 'post-hook', hooks.post);
+  await runHooks(log, [...hooks.afterSwap, ...hooks.after]);
   return {
     status: 'success',
     message: result.message,
@@ -152,11 +153,11 @@ async function runSnapshot(ctx: NodeRunContext, node: SnapshotNode, trace: NodeT
   const log = new StatementLog(ctx.engine, node.uniqueId);
   trace.statements = log.statements;
   const settings = snapshotSettings(node.config as unknown as Record<string, unknown>, node.originalFilePath);
-  const hooks = renderNodeHooks(ctx.project, node, ctx.compile);
+  const hooks = planHooks(ctx.project, node, ctx.compile);
   await ctx.ensureSchema(target.schema);
-  await runHooks(log, 'pre-hook', hooks.pre);
+  await runHooks(log, hooks.before);
   const result = await materializeSnapshot(log, target, compiled.sql, settings, { vars: ctx.vars });
-  await runHooks(log, 'post-hook', hooks.post);
+  await runHooks(log, [...hooks.afterSwap, ...hooks.after]);
   return {
     status: 'success',
     message: result.message,
