@@ -4,8 +4,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openDuckDB } from '../../warehouse/duckdb/index.ts';
 import { main } from '../cli.ts';
-import { compileInlineQuery, compileProject } from './compile.ts';
-import { listNodes } from './ls.ts';
+import { compileInlineQuery, compileProject } from '../../warehouse/render/compile-project.ts';
+import { listNodes } from '../actions/ls.ts';
 
 const MINI = path.resolve(import.meta.dirname, '../../test/fixtures/projects/mini');
 const temps: string[] = [];

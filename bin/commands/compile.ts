@@ -1,8 +1,6 @@
-import path from 'node:path';
 import { Option, type Command } from 'commander';
-import { COMPILE_TARGETS, compileInlineQuery, compileProject, type CompileOptions } from '../../warehouse/render/compile-project.ts';
-
-export { compileProject, compileInlineQuery, compiledPathOf, type CompileResult } from '../../warehouse/render/compile-project.ts';
+import type { CompileOptions } from '../../warehouse/render/compile-project.ts';
+import { TARGETS } from '../target-options.ts';
 
 export function registerCompile(program: Command): void {
   program
@@ -10,7 +8,7 @@ export function registerCompile(program: Command): void {
     .description('render every selected model, snapshot and test to SQL for a target, into target/compiled/<target>/, and write target/manifest.json (no warehouse needed)')
     .option('-s, --select <selector...>', 'nodes to compile (dbt syntax: name, +name, name+, tag:x, path:x, config.materialized:x; space = union, comma = intersection)')
     .option('--exclude <selector...>', 'nodes to leave out (same syntax)')
-    .addOption(new Option('--target <target>', 'SQL dialect to compile for').choices([...COMPILE_TARGETS]).default('duckdb'))
+    .addOption(new Option('--target <target>', 'SQL dialect to compile for').choices([...TARGETS]).default('duckdb'))
     .option('--vars <yaml>', "vars as YAML or JSON over dbt_project.yml's, e.g. '{as_of: 2024-06-30}'")
     .option('--project-dir <dir>', 'model project (default: the current folder if it has dbt_project.yml, else the built-in project)')
     .option('--schema-prefix <prefix>', 'per-developer prefix for every schema/dataset (<prefix>_staging, ...)')
@@ -32,19 +30,5 @@ Examples:
   sim compile --target bigquery                 the SQL a BigQuery run sends
   sim compile --select fact_orders              one model's SQL on stdout
   sim compile --inline "select count(*) from {{ ref('fact_orders') }}"`)
-    .action(async (flags: CompileOptions) => {
-      if (flags.inline !== undefined) {
-        const sql = await compileInlineQuery(flags);
-        process.stdout.write(sql.endsWith('\n') ? sql : `${sql}\n`);
-        return;
-      }
-      const result = await compileProject(flags);
-      if (flags.json) {
-        process.stdout.write(`${JSON.stringify(result.files, null, 2)}\n`);
-        return;
-      }
-      process.stderr.write(`compiled ${result.files.length} node(s) for ${flags.target} into ${path.relative(process.cwd(), result.dir) || '.'}; wrote ${path.relative(process.cwd(), result.manifest)}\n`);
-      // Like dbt compile --select: one model or snapshot selected, its SQL on stdout.
-      if (result.single) process.stdout.write(result.single.endsWith('\n') ? result.single : `${result.single}\n`);
-    });
+    .action(async (flags: CompileOptions) => (await import('../actions/compile.ts')).compileCommand(flags));
 }

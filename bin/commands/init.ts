@@ -1,9 +1,4 @@
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { scaffoldProject } from '../../orchestrator/init/scaffold.ts';
-
-const BUILT_IN_PROJECT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 export function registerInit(program: Command): void {
   program
@@ -15,8 +10,5 @@ export function registerInit(program: Command): void {
 Examples:
   sim init my-shop && cd my-shop && sim --seed 42   # build the copied models on a seeded shop
   sim init . --force                                # scaffold into the current folder`)
-    .action((dir: string, flags: { force?: boolean }) => {
-      const result = scaffoldProject(dir, { sourceRoot: BUILT_IN_PROJECT, force: flags.force === true });
-      process.stdout.write(`created ${dir}: ${result.written.join(', ')}\nnext: cd ${dir} && sim --seed 42\n`);
-    });
+    .action(async (dir: string, flags: { force?: boolean }) => (await import('../actions/init.ts')).initCommand(dir, flags));
 }

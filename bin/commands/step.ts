@@ -1,11 +1,7 @@
 import { Command } from 'commander';
-import { readLandingMeta } from '../../orchestrator/land.ts';
-import { steppedScenario } from '../../orchestrator/step.ts';
-import { checkWarehousePath } from '../../orchestrator/warehouse-path.ts';
-import { InputError } from '../../contract/errors.ts';
-import { bigqueryOptionsFromFlags, openTarget } from '../../warehouse/targets.ts';
-import { addPipelineOptions, intIn, runPipelineCommand, type PipelineFlags } from './run.ts';
-import fs from 'node:fs';
+import { addPipelineOptions, intIn, type PipelineFlags } from './run.ts';
+
+export type StepFlags = PipelineFlags & { days: number };
 
 export function registerStep(program: Command): void {
   const cmd = program
@@ -23,19 +19,5 @@ Examples:
   sim --seed 42 --as-of 2025-06-30 && sim step      # one day, as a daily schedule would
   sim step --days 7 --json`,
   );
-  cmd.action(async (flags: PipelineFlags & { days: number }) => {
-    if (flags.target === 'duckdb') {
-      checkWarehousePath(flags.warehouse);
-      if (!fs.existsSync(flags.warehouse)) throw new InputError(`--warehouse ${flags.warehouse} does not exist; land a scenario first (sim --seed 42 --as-of 2025-06-30)`);
-    }
-    const engine = await openTarget({ target: flags.target, warehouse: flags.warehouse, bigquery: bigqueryOptionsFromFlags(flags) });
-    let scenario;
-    try {
-      scenario = steppedScenario(await readLandingMeta(engine), flags.days, flags.warehouse);
-    } catch (error) {
-      await engine.close();
-      throw error;
-    }
-    await runPipelineCommand('step', scenario, flags, { engine });
-  });
+  cmd.action(async (flags: StepFlags) => (await import('../actions/step.ts')).stepCommand(flags));
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { addModelOptions, runModelCommand, type ModelFlags } from './build.ts';
+import { addModelOptions, type ModelFlags } from './build.ts';
 
 /** `sim test`: the data tests on the warehouse, and the unit tests on an in-memory DuckDB. */
 export function registerTest(program: Command): void {
@@ -20,6 +20,7 @@ Examples:
 Exit codes: 0 ok (warnings included), 1 a test failed, 2 a test/flag is wrong, 3 engine error.`,
   );
   cmd.action(async (flags: ModelFlags) => {
+    const { runModelCommand } = await import('../actions/model-command.ts');
     await runModelCommand('test', flags);
   });
 }

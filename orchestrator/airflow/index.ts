@@ -1,13 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { DAG_FILE_NAME } from './dag-file.ts';
 import { renderDag, type DagOptions } from './render-dag.ts';
 import { stagesFromProject, type PipelineStage } from './stages.ts';
 
 export { renderDag, taskCommands, AIRFLOW_VARIABLES, type DagOptions, type DagSchedule } from './render-dag.ts';
 export { stagesFromProject, type PipelineStage } from './stages.ts';
-
-/** The file name Composer picks up from the environment's dags/ folder. */
-export const DAG_FILE_NAME = 'ecom_pipeline_dag.py';
+export { DAG_FILE_NAME } from './dag-file.ts';
 
 export interface WriteDagResult {
   path: string;
