@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
-import { resolveScenario, type Scenario, type ScenarioOverrides } from '../../simulator/index.ts';
+import { resolveScenario } from '../../simulator/scenario/resolve.ts';
+import type { Scenario, ScenarioOverrides } from '../../simulator/scenario/types.ts';
 
 // The reading half of bin/scenario-options.ts: the flags declared there, resolved into a scenario
-// (zod, YAML and the scenario defaults load only here, when a command that simulates runs).
+// (zod, YAML and the scenario defaults load only here, when a command that simulates runs; the
+// scenario module directly, not simulator/index.ts, so `sim scenario --print` skips the generator).
 
 /** The commander option keys of the scenario flags, mapped to scenario fields. */
 const FLAG_FIELDS: Record<string, keyof ScenarioOverrides> = {

@@ -1,11 +1,12 @@
 import YAML from 'yaml';
-import { builtinCatalog, simulate } from '../../simulator/index.ts';
 import { scenarioFromOptions } from './scenario-from-options.ts';
 
 /** `sim scenario`: the effective scenario as YAML or JSON, or the rows it lands per table. */
-export function scenarioCommand(opts: Record<string, unknown>): void {
+export async function scenarioCommand(opts: Record<string, unknown>): Promise<void> {
   const scenario = scenarioFromOptions(opts);
   if (opts.rows) {
+    // the generator (faker's locales, the world model) only for --rows
+    const { builtinCatalog, simulate } = await import('../../simulator/index.ts');
     // Row counts do not depend on product names, so the built-in catalog serves any enrich mode.
     const rows = simulate(scenario, { catalog: builtinCatalog(scenario) }).plannedRows();
     process.stdout.write(opts.json ? `${JSON.stringify(rows, null, 2)}\n` : formatRows(rows));
