@@ -95,6 +95,14 @@ describe('CLI start: only the command that runs loads its dependencies', () => {
     expect(heavyIn(run.modules)).toEqual([]);
   });
 
+  it('a bad scenario flag is one line and exit 2 before the pipeline (simulator, engines, Gemini) loads', () => {
+    const run = simTraced('--seed', 'abc');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe('error: invalid scenario field \'seed\' (from --seed): got "abc"; accepted: an integer from 0 to 4294967295\n');
+    expect(run.modules).toContain('bin/actions/run.ts');
+    expect(run.modules.filter((m) => m === 'bin/actions/pipeline.ts' || (m.startsWith('node_modules/') && !/^node_modules\/(commander|tsx|esbuild|zod|yaml)\//.test(m)))).toEqual([]);
+  });
+
   it('running a command does load its action and what it needs (the check above can fail)', () => {
     const run = simTraced('scenario', '--print', '--scale', 'tiny', '--json');
     expect(run.code).toBe(0);

@@ -15,13 +15,9 @@ import { bigqueryOptionsFromFlags, checkTargetFlags, openTarget } from '../../wa
 import type { PipelineFlags } from '../commands/run.ts';
 import { enrichmentOptionsFromFlags } from '../enrichment-options.ts';
 import { packageVersion } from '../version.ts';
-import { scenarioFromOptions } from './scenario-from-options.ts';
 
-/** `sim run`: the scenario from the flags, then the whole pipeline. */
-export async function runCommand(flags: PipelineFlags): Promise<void> {
-  const scenario = scenarioFromOptions(flags);
-  await runPipelineCommand('run', scenario, flags);
-}
+// The half of `sim run`, `sim step` and `sim retry` that runs the pipeline: it imports the
+// simulator and every engine, so the commands import it once their own input is checked.
 
 /** What the pipeline needs once the flags are validated. Throws InputError; touches nothing. */
 export async function preparePipeline(scenario: Scenario, flags: PipelineFlags, only?: ReadonlySet<string>): Promise<{ build?: BuildPlan; progress: Progress }> {

@@ -62,7 +62,7 @@ Quick start:
   sim history                         # the last runs
   sim build --select +fact_orders     # models only, on the current landing`,
   );
-  run.action(async (flags: PipelineFlags) => (await import('../actions/pipeline.ts')).runCommand(flags));
+  run.action(async (flags: PipelineFlags) => (await import('../actions/run.ts')).runCommand(flags));
 }
 
 /** The warehouse, output and model flags shared by run, step and retry. */
