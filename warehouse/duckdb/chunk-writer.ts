@@ -13,6 +13,8 @@ import type { ColumnContract, TableContract } from '../../contract/types.ts';
  */
 const CHUNK = bindings.vector_size();
 const TWO_32 = 4294967296;
+/** 2^-32: multiplying by it is exact (a power of two) and cheaper than dividing by 2^32. */
+const INV_TWO_32 = 1 / TWO_32;
 
 type ColumnWriter = (source: ColumnData, from: number, n: number, vector: bindings.Vector) => void;
 
@@ -111,7 +113,7 @@ function int64Writer(col: ColumnContract, round: boolean): ColumnWriter {
         validity.setNull(j);
         v = 0;
       } else if (round) v = Math.round(v);
-      const high = Math.floor(v / TWO_32);
+      const high = Math.floor(v * INV_TWO_32);
       out[2 * j] = (v - high * TWO_32) | 0;
       out[2 * j + 1] = high;
     }

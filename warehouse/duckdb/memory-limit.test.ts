@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../contract/errors.ts';
-import { openDuckDB, warehouseMemoryLimit } from './engine.ts';
+import { LANDING_DISABLED_COMPRESSION, openDuckDB, warehouseMemoryLimit } from './engine.ts';
 
-describe('the memory cap of a file warehouse', () => {
+describe('the memory cap and load settings of a file warehouse', () => {
   it('defaults to 2.5GB, takes SIM_DUCKDB_MEMORY_LIMIT, and refuses a malformed size', () => {
     expect(warehouseMemoryLimit({})).toBe('2.5GB');
     expect(warehouseMemoryLimit({ SIM_DUCKDB_MEMORY_LIMIT: '8GiB' })).toBe('8GiB');
@@ -20,9 +20,13 @@ describe('the memory cap of a file warehouse', () => {
       const limit = async () => String((await engine.query(`SELECT current_setting('memory_limit') AS l`))[0].l);
       const before = await limit();
       expect(before).toMatch(/^2\.[0-9]+ GiB$/); // 2.5 GB = 2.3 GiB
+      const disabled = async () => String((await engine.query(`SELECT current_setting('disabled_compression_methods') AS d`))[0].d);
       const writer = await engine.openLanding('landing', []);
+      // The load skips one costly string compression; the models compress as DuckDB chooses.
+      expect((await disabled()).toLowerCase()).toBe(LANDING_DISABLED_COMPRESSION);
       await writer.commit();
       expect(await limit()).toBe(before);
+      expect(await disabled()).toBe('');
     } finally {
       await engine.close();
     }
