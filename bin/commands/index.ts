@@ -16,8 +16,11 @@ import { registerStep } from './step.ts';
 import { registerTest } from './test.ts';
 
 /**
- * Every subcommand registers itself here. Keep one file per command in this folder; a command
- * parses flags and calls into simulator/, warehouse/ or orchestrator/ — no business logic here.
+ * Every subcommand registers itself here. Keep one file per command in this folder; it declares
+ * the flags, help text and examples, and its action does `await import('../actions/<name>.ts')`,
+ * which calls into simulator/, warehouse/ or orchestrator/ — no business logic here. Every
+ * command module is loaded for `sim --help`, so import nothing heavy at the top of one
+ * (bin/cli-start.test.ts fails if an engine, SDK or action module loads for --help).
  */
 const registrations: Array<(program: Command) => void> = [
   // (commands are added here, one import each)
