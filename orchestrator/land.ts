@@ -10,6 +10,8 @@ export interface LandingSource {
   /** Rough rows per landing table, for progress. */
   readonly estimatedRows: Record<string, number>;
   batches(): AsyncIterable<LandingBatch>;
+  /** Takes back a batch once it is loaded, for its arrays to be reused (optional). */
+  release?(batch: LandingBatch): void;
 }
 
 export interface LandedTable {
@@ -47,6 +49,8 @@ export async function landSimulation(
   try {
     for await (const batch of source.batches()) {
       await writer.append(batch);
+      // Loaded: the writers copy what they need before append resolves (LandingWriter).
+      source.release?.(batch);
       rows.set(batch.table.name, (rows.get(batch.table.name) ?? 0) + batch.rowCount);
       total += batch.rowCount;
       progress.onBatch?.(batch.table.name, total);

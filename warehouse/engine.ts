@@ -28,6 +28,7 @@ export interface ExecuteResult {
  * leaves the previous landing as it was.
  */
 export interface LandingWriter {
+  /** Loads a batch; the writer keeps no reference to its arrays once the promise resolves (they may be reused). */
   append(batch: LandingBatch): Promise<void>;
   commit(): Promise<void>;
   abort(): Promise<void>;

@@ -31,6 +31,11 @@ export interface Simulation {
   plannedRows(): Record<string, number>;
   /** The landing rows as batches; tables interleave. Iterate once. */
   batches(): AsyncIterable<LandingBatch>;
+  /**
+   * Hands back a batch the consumer no longer reads (after loading it), so that a later batch
+   * reuses its arrays instead of allocating new ones. Optional: a consumer may keep its batches.
+   */
+  release(batch: LandingBatch): void;
   /** Rows, digests and fault counts; valid after batches() is fully consumed. */
   summary(): SimulationSummary;
 }
@@ -52,6 +57,9 @@ export function makeSinks(batchSize: number, emit: (batch: LandingBatch) => void
 export function flushSinks(sinks: Sinks): void {
   for (const sink of Object.values(sinks) as TableSink[]) sink.flush();
 }
+
+/** Messages to a generator worker: an ack frees one batch of credit; a recycle returns a batch's arrays. */
+export type WorkerCommand = { kind: 'ack' } | { kind: 'recycle'; table: string; columns: LandingBatch['columns'] };
 
 /** Messages from a generator worker. */
 export type WorkerMessage =
@@ -84,6 +92,10 @@ class SimulationRun implements Simulation {
   private faults: FaultCounts = emptyFaultCounts();
   private consumed = false;
   private started = false;
+  /** The sinks of this thread (products, customers; every table in process), to take back released batches. */
+  private localSinks?: Sinks;
+  /** Which worker produced a batch still out with the consumer. */
+  private readonly producers = new WeakMap<LandingBatch, Worker>();
 
   constructor(
     private readonly scenario: Scenario,
@@ -119,9 +131,22 @@ class SimulationRun implements Simulation {
     return this.workers > 0 ? this.fromWorkers() : this.inProcess();
   }
 
+  release(batch: LandingBatch): void {
+    const worker = this.producers.get(batch);
+    if (worker) {
+      this.producers.delete(batch);
+      const columns = batch.columns;
+      const command: WorkerCommand = { kind: 'recycle', table: batch.table.name, columns };
+      worker.postMessage(command, columns.flatMap((c) => (Array.isArray(c) ? [] : [c.buffer as ArrayBuffer])));
+      return;
+    }
+    (this.localSinks?.[batch.table.name as keyof Sinks] as TableSink | undefined)?.recycle(batch.columns);
+  }
+
   private async *inProcess(): AsyncGenerator<LandingBatch> {
     const queue: LandingBatch[] = [];
     const sinks = makeSinks(this.batchSize, (b) => queue.push(b));
+    this.localSinks = sinks;
     generateProductTables(this.world, sinks, this.faults);
     yield* queue.splice(0);
     const scratch = new BlockScratch();
@@ -167,7 +192,9 @@ class SimulationRun implements Simulation {
       workers.push(worker);
       worker.on('message', (msg: WorkerMessage) => {
         if (msg.kind === 'batch') {
-          pending.push({ batch: { table: landingTable(msg.table), rowCount: msg.rowCount, columns: msg.columns }, worker });
+          const batch: LandingBatch = { table: landingTable(msg.table), rowCount: msg.rowCount, columns: msg.columns };
+          this.producers.set(batch, worker);
+          pending.push({ batch, worker });
         } else if (msg.kind === 'done') {
           for (const [name, state] of Object.entries(msg.digests)) this.digests.get(name)!.merge(state);
           for (const [k, v] of Object.entries(msg.faults)) this.faults[k as keyof FaultCounts] += v;
@@ -190,6 +217,7 @@ class SimulationRun implements Simulation {
     // gaps between worker batches, and merges its digests with the workers'.
     const queue: LandingBatch[] = [];
     const sinks = makeSinks(this.batchSize, (b) => queue.push(b));
+    this.localSinks = sinks;
     generateProductTables(this.world, sinks, this.faults);
     let nextCustomer = 0;
     try {
@@ -201,7 +229,7 @@ class SimulationRun implements Simulation {
         }
         const next = pending.shift();
         if (next) {
-          next.worker.postMessage('ack');
+          next.worker.postMessage({ kind: 'ack' } satisfies WorkerCommand);
           yield next.batch;
           continue;
         }

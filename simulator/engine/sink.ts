@@ -6,7 +6,10 @@ import { TableDigest } from './digest.ts';
  * Collects the rows of one landing table into batches of at most `capacity` rows, writing
  * straight into the batch's typed arrays, and hands each full batch to `emit` (after adding it
  * to the table digest). A fresh batch is allocated after each emit, so a consumer may keep the
- * batches it receives.
+ * batches it receives; a consumer that is done with one hands it back with `recycle`, and the
+ * next batch reuses its arrays. At the large scale that saves allocating (and zeroing, and
+ * collecting) about 2 GB of typed arrays. Every generator writes every column of every row it
+ * adds, so a reused array carries nothing over.
  */
 export class TableSink {
   batch: LandingBatch;
@@ -18,6 +21,8 @@ export class TableSink {
   strs: (string | null)[][] = [];
   row = 0;
   readonly digest = new TableDigest();
+  /** Column arrays of batches handed back by the consumer, ready for reuse. */
+  private readonly spare: LandingBatch['columns'][] = [];
 
   constructor(
     readonly table: TableContract,
@@ -28,7 +33,8 @@ export class TableSink {
   }
 
   private fresh(): LandingBatch {
-    const batch = allocateBatch(this.table, this.capacity);
+    const columns = this.spare.pop();
+    const batch = columns ? { table: this.table, rowCount: 0, columns } : allocateBatch(this.table, this.capacity);
     this.num = [];
     this.enums = [];
     this.strs = [];
@@ -48,6 +54,16 @@ export class TableSink {
     return this.row++;
   }
 
+  /**
+   * Takes back the arrays of a batch this sink emitted, once its consumer no longer reads them.
+   * Only full-capacity arrays are kept (a last, partial batch holds trimmed copies), and at most
+   * a few batches' worth.
+   */
+  recycle(columns: LandingBatch['columns']): void {
+    if (this.spare.length >= MAX_SPARE || columns.length !== this.table.columns.length) return;
+    if (columns.every((c) => c.length === this.capacity)) this.spare.push(columns);
+  }
+
   /** Emits the current batch if it holds rows. */
   flush(): void {
     if (this.row === 0) return;
@@ -59,6 +75,9 @@ export class TableSink {
     this.emit(batch);
   }
 }
+
+/** Spare batches a sink keeps (the consumer's credit of batches in flight bounds how many return). */
+const MAX_SPARE = 8;
 
 /** The column index of `name` in a table contract (resolved once, used in hot loops). */
 export function columnIndex(table: TableContract, name: string): number {

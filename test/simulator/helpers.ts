@@ -15,13 +15,15 @@ export function scenarioOf(overrides: ScenarioOverrides): Scenario {
 }
 
 /** Runs a simulation to the end and decodes every row (small scales only). */
-export async function land(scenario: Scenario, options: SimulateOptions = {}): Promise<Landed> {
+/** Simulates and decodes every row; hands each batch back once decoded (as the loader does), unless `keep`. */
+export async function land(scenario: Scenario, options: SimulateOptions = {}, keep = false): Promise<Landed> {
   const sim = simulate(scenario, options);
   const tables: Record<string, Row[]> = { customers: [], products: [], product_prices: [], orders: [], order_items: [] };
   let batches = 0;
   for await (const batch of sim.batches()) {
     batches++;
     decode(batch, tables[batch.table.name]);
+    if (!keep) sim.release(batch);
   }
   return { tables, summary: sim.summary(), batches };
 }
