@@ -61,7 +61,10 @@ export class TableSink {
    */
   recycle(columns: LandingBatch['columns']): void {
     if (this.spare.length >= MAX_SPARE || columns.length !== this.table.columns.length) return;
-    if (columns.every((c) => c.length === this.capacity)) this.spare.push(columns);
+    if (!columns.every((c) => c.length === this.capacity)) return;
+    // Drop the strings now: the reused array would otherwise keep them alive until overwritten.
+    for (const c of columns) if (Array.isArray(c)) c.fill(null);
+    this.spare.push(columns);
   }
 
   /** Emits the current batch if it holds rows. */
