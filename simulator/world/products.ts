@@ -36,7 +36,7 @@ export interface ProductRange {
   startSec: number;
 }
 
-const GUIDE_BUCKETS = 1 << 16;
+const GUIDE_BUCKETS = 1024;
 
 /**
  * Draws a product among those launched (ids 0..launched-1) with weight popularity x season of
