@@ -1,8 +1,6 @@
-import { Option, type Command } from 'commander';
 import type { AuthClient } from 'google-auth-library';
 import { InputError } from '../contract/errors.ts';
 import { bigqueryOptionsFromEnv, parseDatasets, parseLabels, resolveBigQueryConfig, type BigQueryOptions } from './bigquery/config.ts';
-import { BigQueryEngine } from './bigquery/engine.ts';
 import { readDbtProfile } from './bigquery/profiles.ts';
 import type { RetryPolicy, Sleep } from './bigquery/retry.ts';
 import { openDuckDB } from './duckdb/index.ts';
@@ -38,6 +36,8 @@ export async function openTarget(options: OpenTargetOptions): Promise<Engine> {
       return openDuckDB(options.warehouse);
     case 'bigquery': {
       const config = resolveBigQueryConfig(options.bigquery, bigqueryOptionsFromEnv(options.env), options.bigqueryConfig ?? readDbtProfile({ env: options.env }));
+      // The BigQuery client is loaded only for a BigQuery run (it costs about 0.1 s to import).
+      const { BigQueryEngine } = await import('./bigquery/engine.ts');
       return BigQueryEngine.open({ config, runId: options.runId, ...(options.testing ?? targetHooks.testing) });
     }
     default:
@@ -82,26 +82,7 @@ export function prepareTarget(flags: TargetFlags, testing?: OpenTargetOptions['t
 /** Test seam for CLI tests: every BigQuery target opened in this process talks to this loopback endpoint with this auth client. */
 export const targetHooks: { testing?: OpenTargetOptions['testing'] } = {};
 
-/** The `--target` option with every engine, for commands that add their own flags around it. */
-export function targetOption(defaultTarget: TargetName = 'duckdb'): Option {
-  return new Option('--target <name>', 'warehouse engine').choices([...TARGETS]).default(defaultTarget);
-}
-
-/**
- * The BigQuery flags, declared once for every command that can target BigQuery. Read them back
- * with `bigqueryOptionsFromFlags`.
- */
-export function addBigQueryOptions(cmd: Command): Command {
-  const collect = (value: string, previous: string[] = []) => [...previous, value];
-  return cmd
-    .option('--bq-project <id>', 'BigQuery: Google Cloud project (env SIM_BQ_PROJECT, GOOGLE_CLOUD_PROJECT; default: the credentials\' project)')
-    .option('--bq-location <location>', 'BigQuery: dataset and job location, e.g. US, EU, europe-west1 (env SIM_BQ_LOCATION; default US)')
-    .option('--dataset-prefix <prefix>', 'BigQuery: prefix for every dataset, for per-developer sandboxes, e.g. dev_alice_ (env SIM_BQ_DATASET_PREFIX)')
-    .option('--bq-dataset <layer=dataset>', 'BigQuery: dataset of a layer (landing, staging, marts, consumption), repeatable', collect)
-    .option('--maximum-bytes-billed <bytes>', 'BigQuery: a query that would bill more fails instead, e.g. 10GB (env SIM_BQ_MAXIMUM_BYTES_BILLED; default 100GB)')
-    .option('--bq-label <key=value>', 'BigQuery: label added to every job and dataset, repeatable (env SIM_BQ_LABELS=k=v,k=v)', collect)
-    .option('--dry-run', "BigQuery: validate and price every statement with BigQuery's dry run; runs and loads nothing");
-}
+// The CLI declares the --target and BigQuery flags in bin/target-options.ts (without loading any engine).
 
 export interface BigQueryFlags {
   bqProject?: string;

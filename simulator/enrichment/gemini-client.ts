@@ -1,4 +1,7 @@
-import { ApiError, GoogleGenAI, type GenerateContentParameters, type Schema } from '@google/genai';
+import type { GenerateContentParameters, GoogleGenAI, Schema } from '@google/genai';
+
+/** The Gemini SDK, imported on first use: most runs never enrich, and loading it costs about 0.2 s. */
+const sdk = () => import('@google/genai');
 import { InputError } from '../../contract/errors.ts';
 
 /**
@@ -88,7 +91,8 @@ export function generateContentParams(call: GeminiCall): GenerateContentParamete
   };
 }
 
-export function createClient(connection: GeminiConnection): GoogleGenAI {
+export async function createClient(connection: GeminiConnection): Promise<GoogleGenAI> {
+  const { GoogleGenAI } = await sdk();
   return new GoogleGenAI({
     apiKey: connection.apiKey,
     // Explicit, so that GOOGLE_GENAI_USE_VERTEXAI in the environment cannot switch backends.
@@ -115,7 +119,7 @@ export async function askGemini<T>(
   connection: GeminiConnection,
   parse: (text: string) => T,
 ): Promise<{ answer: GeminiAnswer; value: T; params: GenerateContentParameters }> {
-  const client = createClient(connection);
+  const client = await createClient(connection);
   const problems: string[] = [];
   let maxOutputTokens = call.maxOutputTokens;
   for (let attempt = 0; attempt <= connection.malformedRetries; attempt++) {
@@ -143,7 +147,7 @@ async function send(client: GoogleGenAI, params: GenerateContentParameters, mode
   try {
     response = await client.models.generateContent(params);
   } catch (error) {
-    throw toClearError(error, model);
+    throw toClearError(error, model, (await sdk()).ApiError);
   }
   const candidate = response.candidates?.[0];
   const blocked = response.promptFeedback?.blockReason;
@@ -165,7 +169,7 @@ async function send(client: GoogleGenAI, params: GenerateContentParameters, mode
 }
 
 /** Credentials problems are bad input (exit 2); everything else is a service error (exit 3). */
-function toClearError(error: unknown, model: string): Error {
+function toClearError(error: unknown, model: string, ApiError: typeof import('@google/genai').ApiError): Error {
   if (error instanceof ApiError) {
     const detail = apiErrorMessage(error.message);
     if (error.status === 401 || error.status === 403 || (error.status === 400 && /api key/i.test(detail))) {

@@ -1,6 +1,9 @@
-import { Type, type Schema } from '@google/genai';
+import { type Schema, type Type } from '@google/genai';
 import type { CategoryConfig } from '../scenario/types.ts';
 import type { GeminiCall } from './gemini-client.ts';
+
+/** Schema types as the SDK's `Type` enum spells them (string values: the SDK itself loads only to call Gemini). */
+const T = { ARRAY: 'ARRAY' as Type.ARRAY, OBJECT: 'OBJECT' as Type.OBJECT, STRING: 'STRING' as Type.STRING };
 
 /**
  * What ecom-sim asks Gemini for: the vocabulary of `ProductCatalog` (simulator/catalog/types.ts)
@@ -68,30 +71,30 @@ function buildPrompt(categories: readonly CategoryConfig[]): string {
 }
 
 function stringList(min: number, max: number, description: string): Schema {
-  return { type: Type.ARRAY, description, minItems: String(min), maxItems: String(max), items: { type: Type.STRING } };
+  return { type: T.ARRAY, description, minItems: String(min), maxItems: String(max), items: { type: T.STRING } };
 }
 
 export function buildResponseSchema(categoryNames: readonly string[]): Schema {
   const b = LIST_BOUNDS;
   return {
-    type: Type.OBJECT,
+    type: T.OBJECT,
     properties: {
       categories: {
-        type: Type.ARRAY,
+        type: T.ARRAY,
         minItems: String(categoryNames.length),
         maxItems: String(categoryNames.length),
         items: {
-          type: Type.OBJECT,
+          type: T.OBJECT,
           properties: {
-            category: { type: Type.STRING, enum: [...categoryNames], description: 'The category name, exactly as given.' },
+            category: { type: T.STRING, enum: [...categoryNames], description: 'The category name, exactly as given.' },
             subcategories: {
-              type: Type.ARRAY,
+              type: T.ARRAY,
               minItems: String(b.subcategories.min),
               maxItems: String(b.subcategories.max),
               items: {
-                type: Type.OBJECT,
+                type: T.OBJECT,
                 properties: {
-                  name: { type: Type.STRING, description: 'Sub-category name.' },
+                  name: { type: T.STRING, description: 'Sub-category name.' },
                   nouns: stringList(b.nouns.min, b.nouns.max, 'Product nouns of the sub-category.'),
                 },
                 required: ['name', 'nouns'],
