@@ -1,4 +1,4 @@
-import type { BigQueryCatalog, CatalogColumn } from './catalog.ts';
+import type { BigQueryCatalog, CatalogColumn, ColumnChange } from './catalog.ts';
 import { bigQueryAnalyzerOptions } from './language.ts';
 import type { ZetaSqlServer } from './server.ts';
 
@@ -14,13 +14,27 @@ export class ZetaSqlAnalysisError extends Error {
   }
 }
 
+/**
+ * One action of an ALTER TABLE that changes what later statements can read: the column list
+ * or the table's name. Every other action (SET OPTIONS, SET DEFAULT, DROP NOT NULL, ...) is
+ * `other`: ZetaSQL has proven it valid, and it leaves names and types as they were.
+ */
+export type AlterAction =
+  | ColumnChange
+  | { action: 'renameTo'; newPath: string[] }
+  | { action: 'other'; kind: string };
+
 export interface AnalysisResult {
   /** The resolved statement's node kind, e.g. resolvedQueryStmtNode, resolvedCreateTableAsSelectStmtNode, resolvedMergeStmtNode. */
   kind: string;
-  /** Output columns of a query, CREATE TABLE ... AS SELECT or CREATE VIEW; empty for DML. */
+  /** Output columns of a query, CREATE TABLE ... AS SELECT or CREATE VIEW, or the column list of a CREATE TABLE; empty for DML. */
   columns: CatalogColumn[];
-  /** The object a DDL statement creates or drops (`['marts', 'fact_orders']`), if any. */
+  /** The object a DDL statement creates, drops or alters (`['marts', 'fact_orders']`), if any. */
   namePath?: string[];
+  /** For CREATE statements: CREATE_DEFAULT, CREATE_OR_REPLACE or CREATE_IF_NOT_EXISTS. */
+  createMode?: string;
+  /** For ALTER TABLE: its actions, in order (BigQuery applies them in order). */
+  alterActions?: AlterAction[];
   /** For a query: its result has a defined order (a top-level ORDER BY). */
   ordered?: boolean;
 }
@@ -64,13 +78,45 @@ function inherited(node: Node, field: string): Node {
   return undefined;
 }
 
+interface ColumnDefinition {
+  name: string;
+  type: { typeKind: string };
+}
+
+function toAlterAction(action: Node): AlterAction {
+  const { kind, node } = concreteStatement(action);
+  switch (kind) {
+    case 'resolvedAddColumnActionNode': {
+      const definition: ColumnDefinition = node.columnDefinition;
+      return { action: 'addColumn', column: { name: definition.name, typeKind: definition.type.typeKind }, ifNotExists: node.isIfNotExists === true };
+    }
+    case 'resolvedDropColumnActionNode':
+      return { action: 'dropColumn', name: node.name };
+    case 'resolvedRenameColumnActionNode':
+      return { action: 'renameColumn', name: node.name, newName: node.newName };
+    case 'resolvedAlterColumnSetDataTypeActionNode':
+      return { action: 'setDataType', name: inherited(node, 'column'), typeKind: node.updatedType.typeKind };
+    case 'resolvedRenameToActionNode':
+      return { action: 'renameTo', newPath: node.newPath };
+    default:
+      return { action: 'other', kind };
+  }
+}
+
 function toResult(resolvedStatement: Node): AnalysisResult {
   const { kind, node } = concreteStatement(resolvedStatement);
-  const columns: CatalogColumn[] = (inherited(node, 'outputColumnList') ?? []).map(
+  const output = (inherited(node, 'outputColumnList') ?? []).map(
     (c: { name: string; column: { type: { typeKind: string } } }) => ({ name: c.name, typeKind: c.column.type.typeKind }),
   );
+  // CREATE TABLE t (a INT64, ...) has no output columns: its columns are the definitions.
+  const defined = (inherited(node, 'columnDefinitionList') ?? []).map((c: ColumnDefinition) => ({ name: c.name, typeKind: c.type.typeKind }));
+  const columns: CatalogColumn[] = output.length ? output : defined;
   const namePath: string[] | undefined = inherited(node, 'namePath');
   const result: AnalysisResult = { kind, columns, namePath };
+  const createMode: string | undefined = inherited(node, 'createMode');
+  if (createMode) result.createMode = createMode;
+  const actions: Node[] | undefined = inherited(node, 'alterActionList');
+  if (actions) result.alterActions = actions.map(toAlterAction);
   if (kind === 'resolvedQueryStmtNode') result.ordered = inherited(concreteStatement(node.query).node, 'isOrdered') === true;
   return result;
 }

@@ -54,6 +54,41 @@ export function relationFromContract(dataset: string, table: TableContract): Cat
   };
 }
 
+/** The column changes of an ALTER TABLE, as the catalog applies them (see AlterAction in analyzer.ts). */
+export type ColumnChange =
+  | { action: 'addColumn'; column: CatalogColumn; ifNotExists: boolean }
+  | { action: 'dropColumn'; name: string }
+  | { action: 'renameColumn'; name: string; newName: string }
+  | { action: 'setDataType'; name: string; typeKind: TypeKind };
+
+/**
+ * The relation after ALTER TABLE's column actions, applied in order as BigQuery applies them.
+ * Column names compare case-insensitively (BigQuery's rule); ZetaSQL has already rejected an
+ * ADD of an existing column or a DROP of a missing one, so only `IF NOT EXISTS` and
+ * `IF EXISTS` no-ops reach here.
+ */
+export function alterColumns(relation: CatalogRelation, changes: readonly ColumnChange[]): CatalogRelation {
+  let columns = [...relation.columns];
+  const same = (name: string) => (c: CatalogColumn) => c.name.toLowerCase() === name.toLowerCase();
+  for (const change of changes) {
+    switch (change.action) {
+      case 'addColumn':
+        if (!columns.some(same(change.column.name))) columns.push(change.column);
+        break;
+      case 'dropColumn':
+        columns = columns.filter((c) => !same(change.name)(c));
+        break;
+      case 'renameColumn':
+        columns = columns.map((c) => (same(change.name)(c) ? { ...c, name: change.newName } : c));
+        break;
+      case 'setDataType':
+        columns = columns.map((c) => (same(change.name)(c) ? { ...c, typeKind: change.typeKind } : c));
+        break;
+    }
+  }
+  return { ...relation, columns };
+}
+
 interface SimpleColumnProto {
   name: string;
   type: { typeKind: TypeKind };

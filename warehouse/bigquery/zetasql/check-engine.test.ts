@@ -56,6 +56,55 @@ describe.skipIf(skipWithoutZetaSql)('ZetaSQL check engine', () => {
     expect(engine.analyzer.catalog.has('marts', 'fact_items__dbt_tmp')).toBe(false); // dropped after the merge
   });
 
+  it('follows the column changes of on_schema_change: sync_all_columns adds and drops, the MERGE writes the new set', async () => {
+    const target = { schema: 'marts', name: 'orders_synced' };
+    const render = (isIncremental: boolean) =>
+      `SELECT order_id, ${isIncremental ? 'order_status' : 'customer_id'} FROM \`landing\`.\`orders\``;
+    const config = { unique_key: ['order_id'], incremental_strategy: 'merge' as const, on_schema_change: 'sync_all_columns' as const };
+    await materializeIncremental(new StatementLog(engine), target, render, config, false);
+    const second = await materializeIncremental(new StatementLog(engine), target, render, config, false);
+    expect(second.statements.filter((s) => s.startsWith('ALTER TABLE'))).toEqual([
+      'ALTER TABLE `marts`.`orders_synced` ADD COLUMN `order_status` STRING',
+      'ALTER TABLE `marts`.`orders_synced` DROP COLUMN `customer_id`',
+    ]);
+    expect(await engine.listColumns('marts', 'orders_synced')).toEqual([
+      { name: 'order_id', dataType: 'INT64' },
+      { name: 'order_status', dataType: 'STRING' },
+    ]);
+  });
+
+  it('applies every ALTER TABLE action that changes names or types, and accepts the others', async () => {
+    await engine.execute('CREATE TABLE `marts`.`altered` AS SELECT order_id, customer_id, order_ts FROM `landing`.`orders`');
+    await engine.execute('ALTER TABLE `marts`.`altered` ADD COLUMN IF NOT EXISTS `ORDER_ID` STRING, ADD COLUMN `note` STRING');
+    await engine.execute('ALTER TABLE `marts`.`altered` RENAME COLUMN `customer_id` TO `buyer_id`');
+    await engine.execute('ALTER TABLE `marts`.`altered` ALTER COLUMN `order_id` SET DATA TYPE NUMERIC');
+    await engine.execute('ALTER TABLE `marts`.`altered` DROP COLUMN IF EXISTS `missing`, DROP COLUMN `order_ts`');
+    await engine.execute("ALTER TABLE `marts`.`altered` SET OPTIONS (description = 'kept as is')");
+    await engine.execute('ALTER TABLE IF EXISTS `marts`.`never_built` ADD COLUMN `x` INT64');
+    // The statement after the ALTERs sees what they made.
+    await engine.query('SELECT buyer_id, note FROM `marts`.`altered` WHERE order_id > 1.5');
+    expect(await engine.listColumns('marts', 'altered')).toEqual([
+      { name: 'order_id', dataType: 'NUMERIC' },
+      { name: 'buyer_id', dataType: 'INT64' },
+      { name: 'note', dataType: 'STRING' },
+    ]);
+    await engine.execute('ALTER TABLE `marts`.`altered` RENAME TO `renamed`');
+    expect((await engine.listRelations('marts')).map((r) => r.name)).toContain('renamed');
+    expect(engine.analyzer.catalog.has('marts', 'altered')).toBe(false);
+    expect(engine.analyzer.catalog.has('marts', 'never_built')).toBe(false);
+    await expect(engine.query('SELECT buyer_id FROM `marts`.`altered`')).rejects.toThrow(/Table not found: .*altered/);
+  });
+
+  it('adds a CREATE TABLE with a column list, and leaves an existing table alone under IF NOT EXISTS', async () => {
+    await engine.execute('CREATE TABLE IF NOT EXISTS `audit`.`log` (test_name STRING, failures INT64)');
+    await engine.execute('CREATE TABLE IF NOT EXISTS `audit`.`log` (other STRING)');
+    await engine.execute("DELETE FROM `audit`.`log` WHERE test_name = 'x'");
+    expect(await engine.listColumns('audit', 'log')).toEqual([
+      { name: 'test_name', dataType: 'STRING' },
+      { name: 'failures', dataType: 'INT64' },
+    ]);
+  });
+
   it('rejects a statement with the position inside the statement sent', async () => {
     const error = await materializeTable(new StatementLog(engine), { schema: 'marts', name: 'bad' }, 'SELECT\n  order_ts::date AS d\nFROM `landing`.`orders`').then(
       () => undefined,
