@@ -1,4 +1,4 @@
-import type { BigQueryCatalog, CatalogColumn, ColumnChange } from './catalog.ts';
+import { catalogColumn, type BigQueryCatalog, type CatalogColumn, type ColumnChange, type TypeProto } from './catalog.ts';
 import { bigQueryAnalyzerOptions } from './language.ts';
 import type { ZetaSqlServer } from './server.ts';
 
@@ -80,7 +80,7 @@ function inherited(node: Node, field: string): Node {
 
 interface ColumnDefinition {
   name: string;
-  type: { typeKind: string };
+  type: TypeProto;
 }
 
 function toAlterAction(action: Node): AlterAction {
@@ -88,14 +88,14 @@ function toAlterAction(action: Node): AlterAction {
   switch (kind) {
     case 'resolvedAddColumnActionNode': {
       const definition: ColumnDefinition = node.columnDefinition;
-      return { action: 'addColumn', column: { name: definition.name, typeKind: definition.type.typeKind }, ifNotExists: node.isIfNotExists === true };
+      return { action: 'addColumn', column: catalogColumn(definition.name, definition.type), ifNotExists: node.isIfNotExists === true };
     }
     case 'resolvedDropColumnActionNode':
       return { action: 'dropColumn', name: node.name };
     case 'resolvedRenameColumnActionNode':
       return { action: 'renameColumn', name: node.name, newName: node.newName };
     case 'resolvedAlterColumnSetDataTypeActionNode':
-      return { action: 'setDataType', name: inherited(node, 'column'), typeKind: node.updatedType.typeKind };
+      return { action: 'setDataType', name: inherited(node, 'column'), type: node.updatedType };
     case 'resolvedRenameToActionNode':
       return { action: 'renameTo', newPath: node.newPath };
     default:
@@ -105,11 +105,9 @@ function toAlterAction(action: Node): AlterAction {
 
 function toResult(resolvedStatement: Node): AnalysisResult {
   const { kind, node } = concreteStatement(resolvedStatement);
-  const output = (inherited(node, 'outputColumnList') ?? []).map(
-    (c: { name: string; column: { type: { typeKind: string } } }) => ({ name: c.name, typeKind: c.column.type.typeKind }),
-  );
+  const output = (inherited(node, 'outputColumnList') ?? []).map((c: { name: string; column: { type: TypeProto } }) => catalogColumn(c.name, c.column.type));
   // CREATE TABLE t (a INT64, ...) has no output columns: its columns are the definitions.
-  const defined = (inherited(node, 'columnDefinitionList') ?? []).map((c: ColumnDefinition) => ({ name: c.name, typeKind: c.type.typeKind }));
+  const defined = (inherited(node, 'columnDefinitionList') ?? []).map((c: ColumnDefinition) => catalogColumn(c.name, c.type));
   const columns: CatalogColumn[] = output.length ? output : defined;
   const namePath: string[] | undefined = inherited(node, 'namePath');
   const result: AnalysisResult = { kind, columns, namePath };

@@ -15,9 +15,38 @@ import { bigQueryLanguageOptions } from './language.ts';
 /** A ZetaSQL TypeKind name, e.g. TYPE_INT64. */
 export type TypeKind = string;
 
+/** ZetaSQL's TypeProto as far as BigQuery's types go: a kind, plus ARRAY's element or STRUCT's fields. */
+export interface TypeProto {
+  typeKind: TypeKind;
+  arrayType?: { elementType: TypeProto };
+  structType?: { field: { fieldName: string; fieldType: TypeProto }[] };
+}
+
 export interface CatalogColumn {
   name: string;
   typeKind: TypeKind;
+  /**
+   * The whole type, only where the kind alone does not say it (ARRAY, STRUCT): registering
+   * `TYPE_ARRAY` without its element type is refused by ZetaSQL, and `ADD COLUMN x ARRAY` is
+   * not BigQuery.
+   */
+  type?: TypeProto;
+}
+
+/** The type as sent back in a resolved AST (every field present, most null), reduced to TypeProto. */
+function typeProto(type: TypeProto): TypeProto {
+  if (type.arrayType) return { typeKind: type.typeKind, arrayType: { elementType: typeProto(type.arrayType.elementType) } };
+  if (type.structType) {
+    const field = type.structType.field.map((f) => ({ fieldName: f.fieldName, fieldType: typeProto(f.fieldType) }));
+    return { typeKind: type.typeKind, structType: { field } };
+  }
+  return { typeKind: type.typeKind };
+}
+
+/** A column of a resolved type; the type is kept whole only where its kind is not enough. */
+export function catalogColumn(name: string, type: TypeProto): CatalogColumn {
+  const whole = typeProto(type);
+  return whole.arrayType || whole.structType ? { name, typeKind: whole.typeKind, type: whole } : { name, typeKind: whole.typeKind };
 }
 
 export interface CatalogRelation {
@@ -39,8 +68,19 @@ const LOGICAL_TO_TYPE_KIND: Record<LogicalType, TypeKind> = {
   FLOAT64: 'TYPE_DOUBLE',
 };
 
-/** BigQuery spelling of a ZetaSQL type kind, for messages (TYPE_DOUBLE -> FLOAT64). */
-export function bigQueryTypeName(typeKind: TypeKind): string {
+/**
+ * BigQuery spelling of a ZetaSQL type (TYPE_DOUBLE -> FLOAT64, ARRAY<STRUCT<`p` INT64>>), as
+ * messages show it and as DDL such as on_schema_change's `ADD COLUMN` writes it.
+ */
+export function bigQueryTypeName(typeKind: TypeKind, type?: TypeProto): string {
+  if (type?.arrayType) return `ARRAY<${bigQueryTypeName(type.arrayType.elementType.typeKind, type.arrayType.elementType)}>`;
+  if (type?.structType) {
+    const fields = type.structType.field.map((f) => {
+      const fieldType = bigQueryTypeName(f.fieldType.typeKind, f.fieldType);
+      return f.fieldName ? `\`${f.fieldName}\` ${fieldType}` : fieldType;
+    });
+    return `STRUCT<${fields.join(', ')}>`;
+  }
   const name = typeKind.replace(/^TYPE_/, '');
   return name === 'DOUBLE' ? 'FLOAT64' : name;
 }
@@ -59,7 +99,7 @@ export type ColumnChange =
   | { action: 'addColumn'; column: CatalogColumn; ifNotExists: boolean }
   | { action: 'dropColumn'; name: string }
   | { action: 'renameColumn'; name: string; newName: string }
-  | { action: 'setDataType'; name: string; typeKind: TypeKind };
+  | { action: 'setDataType'; name: string; type: TypeProto };
 
 /**
  * The relation after ALTER TABLE's column actions, applied in order as BigQuery applies them.
@@ -82,7 +122,7 @@ export function alterColumns(relation: CatalogRelation, changes: readonly Column
         columns = columns.map((c) => (same(change.name)(c) ? { ...c, name: change.newName } : c));
         break;
       case 'setDataType':
-        columns = columns.map((c) => (same(change.name)(c) ? { ...c, typeKind: change.typeKind } : c));
+        columns = columns.map((c) => (same(change.name)(c) ? catalogColumn(c.name, change.type) : c));
         break;
     }
   }
@@ -91,7 +131,7 @@ export function alterColumns(relation: CatalogRelation, changes: readonly Column
 
 interface SimpleColumnProto {
   name: string;
-  type: { typeKind: TypeKind };
+  type: TypeProto;
 }
 interface SimpleTableProto {
   name: string;
@@ -155,7 +195,7 @@ export class BigQueryCatalog {
     const datasets = new Map<string, SimpleTableProto[]>();
     const root: SimpleTableProto[] = [];
     for (const relation of this.relations.values()) {
-      const columns = relation.columns.map((c) => ({ name: c.name, type: { typeKind: c.typeKind } }));
+      const columns = relation.columns.map((c) => ({ name: c.name, type: c.type ?? { typeKind: c.typeKind } }));
       if (!datasets.has(relation.dataset)) datasets.set(relation.dataset, []);
       datasets.get(relation.dataset)!.push({ name: relation.name, column: columns });
       for (const name of this.rootNames(relation)) root.push({ name, column: columns });

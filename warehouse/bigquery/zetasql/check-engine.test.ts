@@ -105,6 +105,22 @@ describe.skipIf(skipWithoutZetaSql)('ZetaSQL check engine', () => {
     ]);
   });
 
+  it('keeps ARRAY and STRUCT columns whole: children read into them, append_new_columns adds one as BigQuery spells it', async () => {
+    const target = { schema: 'marts', name: 'orders_nested' };
+    const render = (isIncremental: boolean) =>
+      `SELECT order_id, [STRUCT(order_status AS status, updated_at AS changed_at)] AS history${isIncremental ? ', [order_channel] AS channels' : ''} FROM \`landing\`.\`orders\``;
+    const config = { unique_key: ['order_id'], incremental_strategy: 'merge' as const, on_schema_change: 'append_new_columns' as const };
+    await materializeIncremental(new StatementLog(engine), target, render, config, false);
+    await engine.query('SELECT order_id, history[OFFSET(0)].status FROM `marts`.`orders_nested`');
+    const second = await materializeIncremental(new StatementLog(engine), target, render, config, false);
+    expect(second.statements.filter((s) => s.startsWith('ALTER TABLE'))).toEqual(['ALTER TABLE `marts`.`orders_nested` ADD COLUMN `channels` ARRAY<STRING>']);
+    expect(await engine.listColumns('marts', 'orders_nested')).toEqual([
+      { name: 'order_id', dataType: 'INT64' },
+      { name: 'history', dataType: 'ARRAY<STRUCT<`status` STRING, `changed_at` TIMESTAMP>>' },
+      { name: 'channels', dataType: 'ARRAY<STRING>' },
+    ]);
+  });
+
   it('rejects a statement with the position inside the statement sent', async () => {
     const error = await materializeTable(new StatementLog(engine), { schema: 'marts', name: 'bad' }, 'SELECT\n  order_ts::date AS d\nFROM `landing`.`orders`').then(
       () => undefined,

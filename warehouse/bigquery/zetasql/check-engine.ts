@@ -115,7 +115,7 @@ export class ZetaSqlCheckEngine implements Engine {
 
   async listColumns(schema: string, name: string): Promise<ColumnInfo[]> {
     const relation = this.analyzer.catalog.get(schema, name);
-    return (relation?.columns ?? []).map((c) => ({ name: c.name, dataType: bigQueryTypeName(c.typeKind) }));
+    return (relation?.columns ?? []).map((c) => ({ name: c.name, dataType: bigQueryTypeName(c.typeKind, c.type) }));
   }
 
   async close(): Promise<void> {}
