@@ -13,7 +13,15 @@ import type { MaterializeResult, RelationRef } from './types.ts';
  *   the old version closes at the new updated_at.
  * - check strategy: a key changed when any check column differs (NULL-safe); versions open and
  *   close at the snapshot time, which is the scenario's "now" (dbt.current_timestamp), never the clock.
- * Hard deletes: 'ignore' keeps the last version open; 'invalidate' closes it at the snapshot time.
+ * Hard deletes (a current key missing from the source):
+ * - 'ignore' keeps the last version open;
+ * - 'invalidate' closes it at the snapshot time;
+ * - 'new_record' (dbt 1.9) closes it at the snapshot time and opens a deletion record: the last
+ *   version's values, dbt_valid_from = dbt_updated_at = the snapshot time, dbt_is_deleted 'True'.
+ *   dbt_is_deleted is text ('True'/'False', as dbt's macros write it), 'False' on every other row.
+ *   A key that comes back closes its deletion record where any changed version closes (the
+ *   source row's dbt_valid_from) and opens a new version with 'False'. A deleted key that stays
+ *   deleted gets no second deletion record.
  */
 
 export interface SnapshotSettings {
@@ -31,6 +39,8 @@ export interface SnapshotEnv {
 }
 
 const META_COLUMNS = ['dbt_scd_id', 'dbt_updated_at', 'dbt_valid_from', 'dbt_valid_to'];
+/** hard_deletes 'new_record' only: dbt's name, and its text values (not a boolean). */
+const IS_DELETED = 'dbt_is_deleted';
 
 export function snapshotSettings(config: Record<string, unknown>, where: string): SnapshotSettings {
   const strategy = config.strategy;
@@ -44,7 +54,9 @@ export function snapshotSettings(config: Record<string, unknown>, where: string)
     throw new InputError(`${where}: snapshot strategy 'check' needs check_cols (a list of columns, or 'all')`);
   }
   const hardDeletes = (config.hard_deletes ?? (config.invalidate_hard_deletes ? 'invalidate' : 'ignore')) as SnapshotSettings['hard_deletes'];
-  if (hardDeletes !== 'ignore' && hardDeletes !== 'invalidate') throw new InputError(`${where}: hard_deletes '${hardDeletes}' is not supported (accepted: ignore, invalidate)`);
+  if (hardDeletes !== 'ignore' && hardDeletes !== 'invalidate' && hardDeletes !== 'new_record') {
+    throw new InputError(`${where}: hard_deletes '${String(hardDeletes)}' is not known (accepted: ignore, invalidate, new_record)`);
+  }
   return {
     strategy,
     unique_key: uniqueKey,
@@ -68,22 +80,37 @@ export async function materializeSnapshot(log: StatementLog, target: RelationRef
   const changedMicros = macros.datediff.render({ first_date: "cast('1970-01-01 00:00:00' as timestamp)", second_date: changedAt, datepart: 'microsecond' }, menv);
   const scdId = macros.hash.render({ field: `${keyText} || '|' || coalesce(cast(${changedMicros} as ${macros.type_string.render({}, menv)}), '')` }, menv);
   const validToCurrent = settings.dbt_valid_to_current ?? `cast(null as ${timestampType})`;
-  const staged = `select snapshot_source.*, ${scdId} as dbt_scd_id, ${changedAt} as dbt_updated_at, ${changedAt} as dbt_valid_from, ${validToCurrent} as dbt_valid_to\nfrom (\n${sql.trim().replace(/;\s*$/, '')}\n) snapshot_source`;
+  const newRecord = settings.hard_deletes === 'new_record';
+  const isDeleted = newRecord ? `, 'False' as ${IS_DELETED}` : '';
+  const staged = `select snapshot_source.*, ${scdId} as dbt_scd_id, ${changedAt} as dbt_updated_at, ${changedAt} as dbt_valid_from, ${validToCurrent} as dbt_valid_to${isDeleted}\nfrom (\n${sql.trim().replace(/;\s*$/, '')}\n) snapshot_source`;
 
   if ((await relationKind(log.engine, target)) !== 'table') {
     const result = await materializeTable(log, target, staged);
     return { ...result, message: `SNAPSHOT (${result.rowsAffected} rows)` };
   }
 
+  const targetColumns = await log.engine.listColumns(target.schema, target.name);
+  const existing = new Set(targetColumns.map((c) => c.name.toLowerCase()));
+  if (newRecord && !existing.has(IS_DELETED)) {
+    // dbt refuses too (assert_valid_snapshot_target_given_strategy: "Snapshot target is not a snapshot table").
+    throw new InputError(
+      `snapshot table ${rel(d, target)} has no ${IS_DELETED} column, which hard_deletes 'new_record' needs (dbt refuses it too): ` +
+        `add it (ALTER TABLE ${rel(d, target)} ADD COLUMN ${IS_DELETED} ${macros.type_string.render({}, menv)}) or drop the table so the next run rebuilds it`,
+    );
+  }
+
   const tmp = tmpRelation(target);
   await buildScratch(log, () => log.execute(createTableAs(d, tmp, staged, undefined, true)), dropRelation(d, tmp, 'table'));
   try {
-    const sourceColumns = (await log.engine.listColumns(tmp.schema, tmp.name)).filter((c) => !META_COLUMNS.includes(c.name.toLowerCase()));
-    const existing = new Set((await log.engine.listColumns(target.schema, target.name)).map((c) => c.name.toLowerCase()));
+    const sourceColumns = (await log.engine.listColumns(tmp.schema, tmp.name)).filter((c) => ![...META_COLUMNS, IS_DELETED].includes(c.name.toLowerCase()));
     for (const c of sourceColumns.filter((c) => !existing.has(c.name.toLowerCase()))) await log.execute(addColumn(d, target, c.name, c.dataType));
     const checkCols = settings.check_cols === 'all' ? sourceColumns.map((c) => c.name).filter((c) => !settings.unique_key.includes(c)) : (settings.check_cols ?? []);
     const before = await log.count(countRows(d, target));
-    const statements = snapshotMerge(d, target, tmp, settings, checkCols, [...sourceColumns.map((c) => c.name), ...META_COLUMNS], now);
+    // A deletion record's id: its last version's id and the snapshot time (dbt hashes the same two).
+    const deletionMicros = macros.datediff.render({ first_date: "cast('1970-01-01 00:00:00' as timestamp)", second_date: now, datepart: 'microsecond' }, menv);
+    const deletionScdId = macros.hash.render({ field: `coalesce(current_version.dbt_scd_id, '') || '|' || cast(${deletionMicros} as ${macros.type_string.render({}, menv)})` }, menv);
+    const columns = { source: sourceColumns.map((c) => c.name), meta: newRecord ? [...META_COLUMNS, IS_DELETED] : META_COLUMNS };
+    const statements = snapshotMerge(d, target, tmp, settings, checkCols, columns, now, deletionScdId);
     await log.execute(transaction(statements));
     const inserted = (await log.count(countRows(d, target))) - before;
     return { rowsAffected: inserted, message: `SNAPSHOT ${inserted} new versions`, statements: log.statements };
@@ -92,8 +119,22 @@ export async function materializeSnapshot(log: StatementLog, target: RelationRef
   }
 }
 
-/** Close changed (and, with invalidate, deleted) current versions, then insert the new versions. */
-function snapshotMerge(d: Dialect, target: RelationRef, staged: RelationRef, s: SnapshotSettings, checkCols: string[], columns: string[], now: string): string[] {
+/**
+ * Close changed (and, with invalidate or new_record, deleted) current versions, add the deletion
+ * records of new_record, then insert the new versions. The statements run in order, so each
+ * reads what the previous one left: the deletion records are inserted before their last versions
+ * close (they are found as current versions), and the closing skips them (dbt_is_deleted 'True').
+ */
+function snapshotMerge(
+  d: Dialect,
+  target: RelationRef,
+  staged: RelationRef,
+  s: SnapshotSettings,
+  checkCols: string[],
+  names: { source: string[]; meta: string[] },
+  now: string,
+  deletionScdId: string,
+): string[] {
   const q = (c: string) => d.quoteIdentifier(c);
   const t = rel(d, target);
   const src = rel(d, staged);
@@ -104,15 +145,26 @@ function snapshotMerge(d: Dialect, target: RelationRef, staged: RelationRef, s: 
     s.strategy === 'timestamp'
       ? `snapshot_source.dbt_updated_at > snapshot_target.dbt_updated_at`
       : `not (${checkCols.map((c) => `snapshot_source.${q(c)} is not distinct from snapshot_target.${q(c)}`).join(' and ')})`;
+  const newRecord = s.hard_deletes === 'new_record';
+  // new_record: a current deletion record whose key is back in the source closes like a changed version.
+  const changedOrBack = newRecord ? `(${changed} or snapshot_target.${IS_DELETED} = 'True')` : changed;
   const statements = [
-    `update ${t} as snapshot_target set dbt_valid_to = snapshot_source.dbt_valid_from\nfrom ${src} as snapshot_source\nwhere ${sameKey('snapshot_target', 'snapshot_source')} and ${isCurrent('snapshot_target')} and ${changed}`,
+    `update ${t} as snapshot_target set dbt_valid_to = snapshot_source.dbt_valid_from\nfrom ${src} as snapshot_source\nwhere ${sameKey('snapshot_target', 'snapshot_source')} and ${isCurrent('snapshot_target')} and ${changedOrBack}`,
   ];
-  if (s.hard_deletes === 'invalidate') {
+  const columns = [...names.source, ...names.meta];
+  const cols = columns.map(q).join(', ');
+  const goneFromSource = (alias: string) => `not exists (select 1 from ${src} as snapshot_source where ${sameKey('snapshot_source', alias)})`;
+  if (newRecord) {
+    // NULL (a column added by hand to an older snapshot) counts as not deleted.
+    const deletionRecord: Record<string, string> = { dbt_scd_id: deletionScdId, dbt_updated_at: now, dbt_valid_from: now, [IS_DELETED]: `'True'` };
     statements.push(
-      `update ${t} as snapshot_target set dbt_valid_to = ${now}\nwhere ${isCurrent('snapshot_target')} and not exists (select 1 from ${src} as snapshot_source where ${sameKey('snapshot_source', 'snapshot_target')})`,
+      `insert into ${t} (${cols})\nselect ${columns.map((c) => deletionRecord[c] ?? `current_version.${q(c)}`).join(', ')}\nfrom ${t} as current_version\nwhere ${isCurrent('current_version')} and current_version.${IS_DELETED} is distinct from 'True' and ${goneFromSource('current_version')}`,
     );
   }
-  const cols = columns.map(q).join(', ');
+  if (s.hard_deletes !== 'ignore') {
+    const notDeletionRecord = newRecord ? ` and snapshot_target.${IS_DELETED} is distinct from 'True'` : '';
+    statements.push(`update ${t} as snapshot_target set dbt_valid_to = ${now}\nwhere ${isCurrent('snapshot_target')}${notDeletionRecord} and ${goneFromSource('snapshot_target')}`);
+  }
   statements.push(
     `insert into ${t} (${cols})\nselect ${columns.map((c) => `snapshot_source.${q(c)}`).join(', ')}\nfrom ${src} as snapshot_source\nwhere not exists (select 1 from ${t} as current_version where ${sameKey('current_version', 'snapshot_source')} and ${isCurrent('current_version')})`,
   );
