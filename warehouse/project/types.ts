@@ -93,7 +93,7 @@ export interface SnapshotConfig extends BaseConfig {
   check_cols?: string[] | 'all';
   /** dbt < 1.9 name for the schema; folded into `schema` when present. */
   target_schema?: string;
-  /** dbt 1.9: 'ignore' | 'invalidate' | 'new_record' (invalidate_hard_deletes: true == 'invalidate'). */
+  /** dbt 1.9: 'ignore' | 'invalidate' | 'new_record' (invalidate_hard_deletes: true == 'invalidate'); new_record adds dbt_is_deleted ('True'/'False' text). */
   hard_deletes: 'ignore' | 'invalidate' | 'new_record';
   /** dbt 1.9: value of dbt_valid_to for current rows (default NULL). */
   dbt_valid_to_current?: string;
