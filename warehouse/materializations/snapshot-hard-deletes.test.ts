@@ -85,6 +85,29 @@ describe("hard_deletes: 'new_record'", () => {
     ]);
   });
 
+  it('timestamp strategy: a key restored unchanged (updated_at before its deletion) comes back at the snapshot time', async () => {
+    const timestamp = { strategy: 'timestamp', unique_key: 'item', updated_at: 'updated_at', hard_deletes: 'new_record' };
+    await snap(timestamp, '2024-01-31');
+    await deleteB();
+    await snap(timestamp, '2024-02-29');
+    await bringBackB('2024-01-01');
+    expect((await snap(timestamp, '2024-03-31')).rowsAffected).toBe(1);
+    expect(await history(', dbt_is_deleted')).toEqual([
+      { item: 'a', qty: 1, valid_from: '2024-01-01 00:00:00', valid_to: null, dbt_is_deleted: 'False' },
+      { item: 'b', qty: 2, valid_from: '2024-01-01 00:00:00', valid_to: END('2024-02-29'), dbt_is_deleted: 'False' },
+      { item: 'b', qty: 2, valid_from: END('2024-02-29'), valid_to: END('2024-03-31'), dbt_is_deleted: 'True' },
+      { item: 'b', qty: 2, valid_from: END('2024-03-31'), valid_to: null, dbt_is_deleted: 'False' },
+      { item: 'c', qty: 3, valid_from: '2024-01-01 00:00:00', valid_to: null, dbt_is_deleted: 'False' },
+    ]);
+    // dbt_updated_at stays the source's updated_at; every version keeps its own id.
+    expect(await engine.query(`select ${day('dbt_updated_at')} as updated_at from snapshots.snap_items where item = 'b' order by dbt_valid_from`)).toEqual([
+      { updated_at: '2024-01-01 00:00:00' },
+      { updated_at: END('2024-02-29') },
+      { updated_at: '2024-01-01 00:00:00' },
+    ]);
+    expect(await engine.query('select count(distinct dbt_scd_id) as n from snapshots.snap_items')).toEqual([{ n: 5 }]);
+  });
+
   it('refuses an existing snapshot without dbt_is_deleted, as dbt does, and changes nothing', async () => {
     await snap({ ...check, hard_deletes: 'invalidate' }, '2024-01-31');
     await deleteB();

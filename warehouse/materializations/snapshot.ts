@@ -74,11 +74,16 @@ export async function materializeSnapshot(log: StatementLog, target: RelationRef
   const now = macros.current_timestamp.render({}, menv);
   const timestampType = macros.type_timestamp.render({}, menv);
   const changedAt = settings.strategy === 'timestamp' ? `cast(${d.quoteIdentifier(settings.updated_at!)} as ${timestampType})` : now;
-  const keyText = settings.unique_key.map((k) => `coalesce(cast(${d.quoteIdentifier(k)} as ${macros.type_string.render({}, menv)}), '')`).join(` || '|' || `);
+  const text = macros.type_string.render({}, menv);
   // The change time enters the id as epoch microseconds: a timestamp cast to text reads
   // '2024-01-02 16:26:49' on DuckDB and '2024-01-02 16:26:49+00' on BigQuery, so the ids differed.
-  const changedMicros = macros.datediff.render({ first_date: "cast('1970-01-01 00:00:00' as timestamp)", second_date: changedAt, datepart: 'microsecond' }, menv);
-  const scdId = macros.hash.render({ field: `${keyText} || '|' || coalesce(cast(${changedMicros} as ${macros.type_string.render({}, menv)}), '')` }, menv);
+  const micros = (at: string) => macros.datediff.render({ first_date: "cast('1970-01-01 00:00:00' as timestamp)", second_date: at, datepart: 'microsecond' }, menv);
+  /** A version's id: its key and change time (the key's columns qualified by `alias` where given). */
+  const versionId = (at: string, alias?: string) => {
+    const keyText = settings.unique_key.map((k) => `coalesce(cast(${alias ? `${alias}.` : ''}${d.quoteIdentifier(k)} as ${text}), '')`).join(` || '|' || `);
+    return macros.hash.render({ field: `${keyText} || '|' || coalesce(cast(${micros(at)} as ${text}), '')` }, menv);
+  };
+  const scdId = versionId(changedAt);
   const validToCurrent = settings.dbt_valid_to_current ?? `cast(null as ${timestampType})`;
   const newRecord = settings.hard_deletes === 'new_record';
   const isDeleted = newRecord ? `, 'False' as ${IS_DELETED}` : '';
@@ -106,17 +111,29 @@ export async function materializeSnapshot(log: StatementLog, target: RelationRef
     for (const c of sourceColumns.filter((c) => !existing.has(c.name.toLowerCase()))) await log.execute(addColumn(d, target, c.name, c.dataType));
     const checkCols = settings.check_cols === 'all' ? sourceColumns.map((c) => c.name).filter((c) => !settings.unique_key.includes(c)) : (settings.check_cols ?? []);
     const before = await log.count(countRows(d, target));
-    // A deletion record's id: its last version's id and the snapshot time (dbt hashes the same two).
-    const deletionMicros = macros.datediff.render({ first_date: "cast('1970-01-01 00:00:00' as timestamp)", second_date: now, datepart: 'microsecond' }, menv);
-    const deletionScdId = macros.hash.render({ field: `coalesce(current_version.dbt_scd_id, '') || '|' || cast(${deletionMicros} as ${macros.type_string.render({}, menv)})` }, menv);
     const columns = { source: sourceColumns.map((c) => c.name), meta: newRecord ? [...META_COLUMNS, IS_DELETED] : META_COLUMNS };
-    const statements = snapshotMerge(d, target, tmp, settings, checkCols, columns, now, deletionScdId);
+    const times: SnapshotTimes = {
+      now,
+      // A deletion record's id: its last version's id and the snapshot time (dbt hashes the same two).
+      deletionScdId: macros.hash.render({ field: `coalesce(current_version.dbt_scd_id, '') || '|' || cast(${micros(now)} as ${text})` }, menv),
+      returnScdId: versionId(now, 'snapshot_source'),
+    };
+    const statements = snapshotMerge(d, target, tmp, settings, checkCols, columns, times);
     await log.execute(transaction(statements));
     const inserted = (await log.count(countRows(d, target))) - before;
     return { rowsAffected: inserted, message: `SNAPSHOT ${inserted} new versions`, statements: log.statements };
   } finally {
     await log.tryExecute(dropRelation(d, tmp, 'table'));
   }
+}
+
+interface SnapshotTimes {
+  /** The snapshot time (the scenario's as_of). */
+  now: string;
+  /** new_record: the id of a deletion record, over its last version `current_version`. */
+  deletionScdId: string;
+  /** new_record, timestamp strategy: the id of a staged version `snapshot_source` reopened at the snapshot time. */
+  returnScdId: string;
 }
 
 /**
@@ -132,8 +149,7 @@ function snapshotMerge(
   s: SnapshotSettings,
   checkCols: string[],
   names: { source: string[]; meta: string[] },
-  now: string,
-  deletionScdId: string,
+  { now, deletionScdId, returnScdId }: SnapshotTimes,
 ): string[] {
   const q = (c: string) => d.quoteIdentifier(c);
   const t = rel(d, target);
@@ -148,9 +164,20 @@ function snapshotMerge(
   const newRecord = s.hard_deletes === 'new_record';
   // new_record: a current deletion record whose key is back in the source closes like a changed version.
   const changedOrBack = newRecord ? `(${changed} or snapshot_target.${IS_DELETED} = 'True')` : changed;
-  const statements = [
+  const statements: string[] = [];
+  if (newRecord && s.strategy === 'timestamp') {
+    // A key back in the source with an updated_at not after its deletion (e.g. restored unchanged)
+    // comes back at the snapshot time: at its updated_at, the new version would open before the
+    // deletion record it closes, and (restored unchanged) repeat its last version's id. This is
+    // where we part from dbt, whose history breaks here: it closes the deletion record at that
+    // earlier time, and its MERGE, matching on the repeated id, drops the new version.
+    statements.push(
+      `update ${src} as snapshot_source set dbt_valid_from = ${now}, dbt_scd_id = ${returnScdId}\nfrom ${t} as snapshot_target\nwhere ${sameKey('snapshot_target', 'snapshot_source')} and ${isCurrent('snapshot_target')} and snapshot_target.${IS_DELETED} = 'True' and snapshot_source.dbt_valid_from <= snapshot_target.dbt_valid_from`,
+    );
+  }
+  statements.push(
     `update ${t} as snapshot_target set dbt_valid_to = snapshot_source.dbt_valid_from\nfrom ${src} as snapshot_source\nwhere ${sameKey('snapshot_target', 'snapshot_source')} and ${isCurrent('snapshot_target')} and ${changedOrBack}`,
-  ];
+  );
   const columns = [...names.source, ...names.meta];
   const cols = columns.map(q).join(', ');
   const goneFromSource = (alias: string) => `not exists (select 1 from ${src} as snapshot_source where ${sameKey('snapshot_source', alias)})`;

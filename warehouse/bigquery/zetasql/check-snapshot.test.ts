@@ -61,7 +61,19 @@ describe.skipIf(skipWithoutZetaSql)("sim check --target bigquery: snapshots with
     expect(byName.snap_products_check.statements).toBe(2 + 5);
   });
 
-  it('resolves each statement of the later run: the deletion records get a STRING dbt_is_deleted', async () => {
+  const laterRun = [
+    'resolvedBeginStmtNode',
+    'resolvedUpdateStmtNode', // close changed versions and returning deletion records
+    'resolvedInsertStmtNode', // the deletion records
+    'resolvedUpdateStmtNode', // close the deleted keys' last versions
+    'resolvedInsertStmtNode', // the new versions
+    'resolvedCommitStmtNode',
+  ];
+  it.each([
+    ['check', { strategy: 'check', check_cols: ['price'] }, laterRun],
+    // First, a returning key whose updated_at precedes its deletion is staged at the snapshot time.
+    ['timestamp', { strategy: 'timestamp', updated_at: 'updated_at' }, ['resolvedBeginStmtNode', 'resolvedUpdateStmtNode', ...laterRun.slice(1)]],
+  ])('%s strategy: resolves each statement of the later run; dbt_is_deleted is a STRING', async (_name, strategy, kinds) => {
     const analyzer = new BigQueryAnalyzer(server, landingCatalog());
     const engine = new ZetaSqlCheckEngine(analyzer, bigqueryDialect);
     // What the analyser resolved in each script the engine sent (the scratch table is gone afterwards).
@@ -73,20 +85,13 @@ describe.skipIf(skipWithoutZetaSql)("sim check --target bigquery: snapshots with
       return results;
     };
     try {
-      const settings = snapshotSettings({ strategy: 'check', unique_key: 'product_id', check_cols: ['price'], hard_deletes: 'new_record' }, 'snapshots/snap.sql');
+      const settings = snapshotSettings({ ...strategy, unique_key: 'product_id', hard_deletes: 'new_record' }, 'snapshots/snap.sql');
       const target = { schema: 'snapshots', name: 'snap_products' };
-      const sql = 'select product_id, product_name, price from `landing`.`products`';
+      const sql = 'select product_id, product_name, price, updated_at from `landing`.`products`';
       for (let run = 0; run < 2; run++) await materializeSnapshot(new StatementLog(engine), target, sql, settings, { vars: { as_of: '2024-12-31' } });
-      expect(analyzer.catalog.get('snapshots', 'snap_products')!.columns.map((c) => `${c.name} ${c.typeKind}`)).toContain("dbt_is_deleted TYPE_STRING");
+      expect(analyzer.catalog.get('snapshots', 'snap_products')!.columns.map((c) => `${c.name} ${c.typeKind}`)).toContain('dbt_is_deleted TYPE_STRING');
       const script = engine.statements.find((s) => s.startsWith('BEGIN TRANSACTION'))!;
-      expect(resolved.get(script)).toEqual([
-        'resolvedBeginStmtNode',
-        'resolvedUpdateStmtNode', // close changed versions and returning deletion records
-        'resolvedInsertStmtNode', // the deletion records
-        'resolvedUpdateStmtNode', // close the deleted keys' last versions
-        'resolvedInsertStmtNode', // the new versions
-        'resolvedCommitStmtNode',
-      ]);
+      expect(resolved.get(script)).toEqual(kinds);
       expect(script).toContain("current_version.dbt_is_deleted is distinct from 'True'");
     } finally {
       await analyzer.close();
