@@ -20,8 +20,10 @@ import type { MaterializeResult, RelationRef } from './types.ts';
  *   version's values, dbt_valid_from = dbt_updated_at = the snapshot time, dbt_is_deleted 'True'.
  *   dbt_is_deleted is text ('True'/'False', as dbt's macros write it), 'False' on every other row.
  *   A key that comes back closes its deletion record where any changed version closes (the
- *   source row's dbt_valid_from) and opens a new version with 'False'. A deleted key that stays
- *   deleted gets no second deletion record.
+ *   source row's dbt_valid_from; with the timestamp strategy the snapshot time instead if its
+ *   updated_at is not after the deletion, see snapshotMerge) and opens a new version with
+ *   'False'. A deleted key that stays deleted gets no second deletion record. An existing
+ *   snapshot without dbt_is_deleted is refused, as dbt refuses it.
  */
 
 export interface SnapshotSettings {
