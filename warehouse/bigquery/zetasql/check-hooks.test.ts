@@ -1,10 +1,6 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { checkProject } from './check-project.ts';
-import { startZetaSql, type ZetaSqlServer } from './server.ts';
-import { skipWithoutZetaSql } from './testing.ts';
+import { checkFixture, skipWithoutZetaSql } from './testing.ts';
 
 /**
  * `sim check --target bigquery` drives the model engine's own runner, so a model's hooks are
@@ -20,23 +16,10 @@ const PROJECT: Record<string, string> = {
 };
 
 describe.skipIf(skipWithoutZetaSql)('sim check --target bigquery analyses hooks', () => {
-  let server: ZetaSqlServer;
-  let dir: string;
-  beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'check-hooks-'));
-    for (const [file, text] of Object.entries(PROJECT)) {
-      fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-      fs.writeFileSync(path.join(dir, file), text);
-    }
-    server = await startZetaSql();
-  });
-  afterAll(async () => {
-    await server?.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  const fixture = checkFixture('check-hooks', PROJECT);
 
   it('counts a valid hook and reports the column a broken post-hook misspells', async () => {
-    const report = await checkProject(server, { projectDir: dir, vars: { as_of: '2024-12-31' } });
+    const report = await checkProject(fixture.server, { projectDir: fixture.dir, vars: { as_of: '2024-12-31' } });
     const byName = Object.fromEntries(report.nodes.map((n) => [n.name, n]));
     expect(byName.orders_counted.status).toBe('ok');
     // CREATE OR REPLACE TABLE, the post-hook's CTAS, and the row count.

@@ -1,10 +1,6 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { checkProject } from './check-project.ts';
-import { startZetaSql, type ZetaSqlServer } from './server.ts';
-import { skipWithoutZetaSql } from './testing.ts';
+import { checkFixture, skipWithoutZetaSql } from './testing.ts';
 
 /**
  * The statements a BigQuery run sends that change a table's columns without a CREATE: the
@@ -35,23 +31,10 @@ const PROJECT: Record<string, string> = {
 };
 
 describe.skipIf(skipWithoutZetaSql)('sim check --target bigquery follows column changes', () => {
-  let server: ZetaSqlServer;
-  let dir: string;
-  beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'check-schema-change-'));
-    for (const [file, text] of Object.entries(PROJECT)) {
-      fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-      fs.writeFileSync(path.join(dir, file), text);
-    }
-    server = await startZetaSql();
-  });
-  afterAll(async () => {
-    await server?.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  const fixture = checkFixture('check-schema-change', PROJECT);
 
   it('proves the ALTER TABLE of on_schema_change and the statements that use the new columns', async () => {
-    const report = await checkProject(server, { projectDir: dir, vars: { as_of: '2024-12-31' } });
+    const report = await checkProject(fixture.server, { projectDir: fixture.dir, vars: { as_of: '2024-12-31' } });
     expect(report.problems).toEqual([]);
     const byName = Object.fromEntries(report.nodes.map((n) => [n.name, n]));
     expect(Object.values(byName).map((n) => n.status)).toEqual(Object.values(byName).map(() => 'ok'));
@@ -63,7 +46,7 @@ describe.skipIf(skipWithoutZetaSql)('sim check --target bigquery follows column 
   });
 
   it('proves the store_failures statements: the audit table, the query log and its DELETE + INSERT', async () => {
-    const report = await checkProject(server, { projectDir: dir, vars: { as_of: '2024-12-31' }, select: ['orders_appended'] });
+    const report = await checkProject(fixture.server, { projectDir: fixture.dir, vars: { as_of: '2024-12-31' }, select: ['orders_appended'] });
     expect(report.problems).toEqual([]);
     const tests = report.nodes.filter((n) => n.resourceType === 'test');
     expect(tests.map((t) => t.status)).toEqual(['ok', 'ok']);

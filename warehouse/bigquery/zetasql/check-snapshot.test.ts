@@ -1,7 +1,4 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { StatementLog } from '../../materializations/execute.ts';
 import { materializeSnapshot, snapshotSettings } from '../../materializations/snapshot.ts';
 import { createTableAs } from '../../materializations/sql.ts';
@@ -10,8 +7,7 @@ import { BigQueryAnalyzer } from './analyzer.ts';
 import { ZetaSqlCheckEngine } from './check-engine.ts';
 import { checkProject, landingCatalog } from './check-project.ts';
 import { ZetaSqlEvaluatorEngine } from './evaluator-engine.ts';
-import { startZetaSql, type ZetaSqlServer } from './server.ts';
-import { skipWithoutZetaSql } from './testing.ts';
+import { checkFixture, skipWithoutZetaSql } from './testing.ts';
 
 /**
  * A snapshot's later runs on BigQuery: the UPDATE ... FROM that closes changed versions and the
@@ -32,23 +28,10 @@ const PROJECT: Record<string, string> = {
 };
 
 describe.skipIf(skipWithoutZetaSql)("sim check --target bigquery: snapshots with hard_deletes 'new_record'", () => {
-  let server: ZetaSqlServer;
-  let dir: string;
-  beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'check-snapshot-'));
-    for (const [file, text] of Object.entries(PROJECT)) {
-      fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-      fs.writeFileSync(path.join(dir, file), text);
-    }
-    server = await startZetaSql();
-  });
-  afterAll(async () => {
-    await server?.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  const fixture = checkFixture('check-snapshot', PROJECT);
 
   it('proves the first run and every statement of a later run', async () => {
-    const report = await checkProject(server, { projectDir: dir, vars: { as_of: '2024-12-31' } });
+    const report = await checkProject(fixture.server, { projectDir: fixture.dir, vars: { as_of: '2024-12-31' } });
     expect(report.problems).toEqual([]);
     const byName = Object.fromEntries(report.nodes.map((n) => [n.name, n]));
     expect(Object.keys(byName).sort()).toEqual(['snap_products_check', 'snap_products_invalidate', 'snap_products_timestamp']);
@@ -74,7 +57,7 @@ describe.skipIf(skipWithoutZetaSql)("sim check --target bigquery: snapshots with
     // First, a returning key whose updated_at precedes its deletion is staged at the snapshot time.
     ['timestamp', { strategy: 'timestamp', updated_at: 'updated_at' }, ['resolvedBeginStmtNode', 'resolvedUpdateStmtNode', ...laterRun.slice(1)]],
   ])('%s strategy: resolves each statement of the later run; dbt_is_deleted is a STRING', async (_name, strategy, kinds) => {
-    const analyzer = new BigQueryAnalyzer(server, landingCatalog());
+    const analyzer = new BigQueryAnalyzer(fixture.server, landingCatalog());
     const engine = new ZetaSqlCheckEngine(analyzer, bigqueryDialect);
     // What the analyser resolved in each script the engine sent (the scratch table is gone afterwards).
     const resolved = new Map<string, string[]>();
@@ -99,7 +82,7 @@ describe.skipIf(skipWithoutZetaSql)("sim check --target bigquery: snapshots with
   });
 
   it("evaluates the first run with the reference evaluator; a later run's UPDATE is beyond it", async () => {
-    const engine = new ZetaSqlEvaluatorEngine(server);
+    const engine = new ZetaSqlEvaluatorEngine(fixture.server);
     const items = { schema: 'staging', name: 'items' };
     await engine.execute(createTableAs(engine.dialect, items, "select 'a' as item, 1 as qty union all select 'b', 2 union all select 'c', 3"));
     const settings = snapshotSettings({ strategy: 'check', unique_key: 'item', check_cols: ['qty'], hard_deletes: 'new_record' }, 'snapshots/snap.sql');
