@@ -12,11 +12,8 @@ import { emptyProfile, type World } from '../world/world.ts';
  * order and counts as it goes.
  */
 export interface Plan {
-  blockSize: number;
-  /** Blocks holding the customers visible as of as_of. */
+  /** Blocks (of BLOCK_SIZE customers) holding the customers visible as of as_of. */
   blocks: number;
-  /** Customers visible as of as_of (signed up before its end). */
-  customers: number;
   /** orderStart[b]: orders of all customers before block b; length blocks + 1. */
   orderStart: Float64Array;
   /** itemStart[b]: order lines of those orders; length blocks + 1. */
@@ -25,7 +22,8 @@ export interface Plan {
   rows: Record<string, number>;
 }
 
-export const DEFAULT_BLOCK_SIZE = 2048;
+/** Customers per generator block: the unit of work of a generator and of the plan. */
+export const BLOCK_SIZE = 2048;
 
 /** One customer in ESTIMATE_STRIDE is profiled for the row estimate. */
 const ESTIMATE_STRIDE = 64;
@@ -74,7 +72,8 @@ function productRows(world: World): { products: number; product_prices: number }
   return { products: launched, product_prices: prices };
 }
 
-export function buildPlan(world: World, blockSize = DEFAULT_BLOCK_SIZE): Plan {
+export function buildPlan(world: World): Plan {
+  const blockSize = BLOCK_SIZE;
   const asOfEnd = world.calendar.asOfEndSec;
   const profile = emptyProfile();
   const orderCounts: number[] = [0];
@@ -100,9 +99,7 @@ export function buildPlan(world: World, blockSize = DEFAULT_BLOCK_SIZE): Plan {
   }
   itemStart[blocks] = items;
   return {
-    blockSize,
     blocks,
-    customers: visible,
     orderStart,
     itemStart,
     rows: { customers: visible, ...productRows(world), orders, order_items: items },

@@ -7,7 +7,7 @@ import type { Scenario } from '../scenario/types.ts';
 import { World } from '../world/world.ts';
 import { TableDigest } from './digest.ts';
 import { BlockScratch, emptyFaultCounts, generateCustomerBlock, generateCustomerRows, generateProductTables, type FaultCounts, type Sinks } from './generate.ts';
-import { buildPlan, DEFAULT_BLOCK_SIZE, estimateRows, type Plan } from './plan.ts';
+import { buildPlan, BLOCK_SIZE, estimateRows, type Plan } from './plan.ts';
 import { TableSink } from './sink.ts';
 
 export interface SimulateOptions {
@@ -71,7 +71,6 @@ export interface WorkerInput {
   scenario: Scenario;
   catalog: ProductCatalog;
   batchSize: number;
-  blockSize: number;
   /** With several workers: the plan's prefix counts. A lone worker walks every block in order without one. */
   plan?: Pick<Plan, 'blocks' | 'orderStart' | 'itemStart'>;
   /** This worker handles the orders of blocks b with b % workerCount === workerIndex. */
@@ -152,8 +151,8 @@ class SimulationRun implements Simulation {
     const scratch = new BlockScratch();
     const cursor = { orders: 0, lines: 0 };
     const customers = this.scenario.customers;
-    for (let from = 0, visible = true; visible && from < customers; from += DEFAULT_BLOCK_SIZE) {
-      visible = generateCustomerBlock(this.world, from, Math.min(from + DEFAULT_BLOCK_SIZE, customers), cursor, sinks, this.faults, scratch);
+    for (let from = 0, visible = true; visible && from < customers; from += BLOCK_SIZE) {
+      visible = generateCustomerBlock(this.world, from, Math.min(from + BLOCK_SIZE, customers), cursor, sinks, this.faults, scratch);
       if (queue.length) yield* queue.splice(0);
     }
     flushSinks(sinks);
@@ -164,7 +163,7 @@ class SimulationRun implements Simulation {
 
   private async *fromWorkers(): AsyncGenerator<LandingBatch> {
     const customers = this.scenario.customers;
-    const count = Math.max(1, Math.min(this.workers, Math.ceil(customers / DEFAULT_BLOCK_SIZE)));
+    const count = Math.max(1, Math.min(this.workers, Math.ceil(customers / BLOCK_SIZE)));
     // Several workers share the blocks round-robin and need the plan's prefix counts; a lone
     // worker walks the blocks in order and counts as it goes (the plan costs seconds at scale).
     const plan = count > 1 ? this.plan : undefined;
@@ -183,7 +182,6 @@ class SimulationRun implements Simulation {
         scenario: this.scenario,
         catalog: this.world.catalog,
         batchSize: this.batchSize,
-        blockSize: DEFAULT_BLOCK_SIZE,
         plan: plan && { blocks: plan.blocks, orderStart: plan.orderStart, itemStart: plan.itemStart },
         workerIndex: index,
         workerCount: count,
@@ -234,7 +232,7 @@ class SimulationRun implements Simulation {
           continue;
         }
         if (nextCustomer < customers) {
-          const to = Math.min(nextCustomer + DEFAULT_BLOCK_SIZE, customers);
+          const to = Math.min(nextCustomer + BLOCK_SIZE, customers);
           const visible = generateCustomerRows(this.world, nextCustomer, to, sinks, this.faults);
           nextCustomer = visible ? to : customers;
           if (nextCustomer === customers) flushSinks(sinks);

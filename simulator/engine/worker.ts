@@ -2,6 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { LandingBatch } from '../../contract/batch.ts';
 import { World } from '../world/world.ts';
 import { BlockScratch, emptyFaultCounts, generateCustomerBlock, type Sinks } from './generate.ts';
+import { BLOCK_SIZE } from './plan.ts';
 import { flushSinks, makeSinks, WORKER_CREDIT, type WorkerCommand, type WorkerInput, type WorkerMessage } from './simulation.ts';
 import type { TableSink } from './sink.ts';
 
@@ -46,7 +47,8 @@ async function run(): Promise<void> {
   const faults = emptyFaultCounts();
   const own = makeSinks(input.batchSize, (b) => queue.push(b));
   sinks = own;
-  const { plan, blockSize } = input;
+  const { plan } = input;
+  const blockSize = BLOCK_SIZE;
   const customers = input.scenario.customers;
   const scratch = new BlockScratch();
   if (plan) {
