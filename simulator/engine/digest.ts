@@ -37,46 +37,9 @@ export class TableDigest {
     b.fill(0x85a308d3, 0, n);
     for (let c = 0; c < batch.columns.length; c++) {
       const col = batch.columns[c];
-      if (col instanceof Float64Array) {
-        // The IEEE-754 bits of each value (canonical for the integers we store); NaN is NULL.
-        const bits = new Uint32Array(col.buffer, col.byteOffset, n * 2);
-        for (let r = 0; r < n; r++) {
-          let w0 = bits[2 * r];
-          let w1 = bits[2 * r + 1];
-          if ((w1 & 0x7ff00000) === 0x7ff00000) {
-            w0 = NULL_A;
-            w1 = NULL_B;
-          }
-          a[r] = Math.imul(((a[r] ^ w0) << 13) | ((a[r] ^ w0) >>> 19), 0x9e3779b1) ^ w1;
-          b[r] = Math.imul(((b[r] ^ w1) << 17) | ((b[r] ^ w1) >>> 15), 0x85ebca77) ^ w0;
-        }
-      } else if (col instanceof Uint8Array) {
-        for (let r = 0; r < n; r++) {
-          const w = col[r] + 0x100 * (c + 1);
-          a[r] = Math.imul(((a[r] ^ w) << 13) | ((a[r] ^ w) >>> 19), 0x9e3779b1);
-          b[r] = Math.imul(((b[r] ^ w) << 17) | ((b[r] ^ w) >>> 15), 0x85ebca77);
-        }
-      } else {
-        for (let r = 0; r < n; r++) {
-          const s = col[r];
-          let ha = a[r];
-          let hb = b[r];
-          if (s === null || s === undefined) {
-            ha = Math.imul(ha ^ NULL_A, 0x9e3779b1);
-            hb = Math.imul(hb ^ NULL_B, 0x85ebca77);
-          } else {
-            ha = Math.imul(ha ^ (s.length + 1), 0x9e3779b1);
-            hb = Math.imul(hb ^ (s.length + 1), 0x85ebca77);
-            for (let i = 0; i < s.length; i++) {
-              const ch = s.charCodeAt(i);
-              ha = Math.imul(((ha ^ ch) << 13) | ((ha ^ ch) >>> 19), 0x9e3779b1);
-              hb = Math.imul(((hb ^ ch) << 17) | ((hb ^ ch) >>> 15), 0x85ebca77);
-            }
-          }
-          a[r] = ha;
-          b[r] = hb;
-        }
-      }
+      if (col instanceof Float64Array) hashNumbers(a, b, new Uint32Array(col.buffer, col.byteOffset, n * 2), n);
+      else if (col instanceof Uint8Array) hashCodes(a, b, col, 0x100 * (c + 1), n);
+      else hashStrings(a, b, col, n);
     }
     let lo = this.lo;
     let hi = this.hi;
@@ -107,5 +70,54 @@ export class TableDigest {
 
   hex(): string {
     return this.hi.toString(16).padStart(8, '0') + this.lo.toString(16).padStart(8, '0');
+  }
+}
+
+// One function per column kind, so each loop stays monomorphic (a single loop over mixed column
+// kinds ran about 1.6x slower once V8 had seen them all).
+
+/** Numbers: the IEEE-754 bits of each value (canonical for the integers we store); NaN is NULL. */
+function hashNumbers(a: Uint32Array, b: Uint32Array, bits: Uint32Array, n: number): void {
+  for (let r = 0; r < n; r++) {
+    let w0 = bits[2 * r];
+    let w1 = bits[2 * r + 1];
+    if ((w1 & 0x7ff00000) === 0x7ff00000) {
+      w0 = NULL_A;
+      w1 = NULL_B;
+    }
+    a[r] = Math.imul(((a[r] ^ w0) << 13) | ((a[r] ^ w0) >>> 19), 0x9e3779b1) ^ w1;
+    b[r] = Math.imul(((b[r] ^ w1) << 17) | ((b[r] ^ w1) >>> 15), 0x85ebca77) ^ w0;
+  }
+}
+
+/** Enum codes, tagged with the column's position. */
+function hashCodes(a: Uint32Array, b: Uint32Array, codes: Uint8Array, tag: number, n: number): void {
+  for (let r = 0; r < n; r++) {
+    const w = codes[r] + tag;
+    a[r] = Math.imul(((a[r] ^ w) << 13) | ((a[r] ^ w) >>> 19), 0x9e3779b1);
+    b[r] = Math.imul(((b[r] ^ w) << 17) | ((b[r] ^ w) >>> 15), 0x85ebca77);
+  }
+}
+
+/** Strings: the length, then the UTF-16 code units; NULL as a marker. */
+function hashStrings(a: Uint32Array, b: Uint32Array, strings: (string | null)[], n: number): void {
+  for (let r = 0; r < n; r++) {
+    const s = strings[r];
+    let ha = a[r];
+    let hb = b[r];
+    if (s === null || s === undefined) {
+      ha = Math.imul(ha ^ NULL_A, 0x9e3779b1);
+      hb = Math.imul(hb ^ NULL_B, 0x85ebca77);
+    } else {
+      ha = Math.imul(ha ^ (s.length + 1), 0x9e3779b1);
+      hb = Math.imul(hb ^ (s.length + 1), 0x85ebca77);
+      for (let i = 0; i < s.length; i++) {
+        const ch = s.charCodeAt(i);
+        ha = Math.imul(((ha ^ ch) << 13) | ((ha ^ ch) >>> 19), 0x9e3779b1);
+        hb = Math.imul(((hb ^ ch) << 17) | ((hb ^ ch) >>> 15), 0x85ebca77);
+      }
+    }
+    a[r] = ha;
+    b[r] = hb;
   }
 }
