@@ -88,15 +88,15 @@ export function generateProductTables(world: World, sinks: Sinks, faults: FaultC
     const launch = pr.launchSec[p];
     if (launch >= asOfEnd) break; // ids ascend with launch
     let last = pr.priceStart[p];
-    for (let k = pr.priceStart[p]; k < pr.priceStart[p + 1] && pr.priceSec[k] < asOfEnd; k++) {
+    for (let k = pr.priceStart[p]; k < pr.priceStart[p + 1] && pr.prices[2 * k] < asOfEnd; k++) {
       last = k;
       const s = sinks.product_prices;
       const r = s.next();
       s.num[PP.id][r] = p + 1;
-      s.num[PP.price][r] = pr.priceCents[k];
-      s.num[PP.validFrom][r] = pr.priceSec[k] * US;
+      s.num[PP.price][r] = pr.prices[2 * k + 1];
+      s.num[PP.validFrom][r] = pr.prices[2 * k] * US;
     }
-    let price = pr.priceCents[last];
+    let price = pr.prices[2 * last + 1];
     if (negRate > 0 && unit(keyBase(world.productFaultBase, p), 0) < negRate) {
       price = -price;
       faults.negative_prices++;
@@ -113,7 +113,7 @@ export function generateProductTables(world: World, sinks: Sinks, faults: FaultC
     s.num[P.cost][r] = pr.costCents[p];
     s.num[P.launched][r] = launch * US;
     s.num[P.created][r] = launch * US;
-    s.num[P.updated][r] = pr.priceSec[last] * US;
+    s.num[P.updated][r] = pr.prices[2 * last] * US;
   }
 }
 
@@ -395,9 +395,9 @@ function pickLines(world: World, firstItemId: number, nItems: number, ts: number
   let returnFactor = 0;
   for (let j = 0; j < nItems; j++) {
     const ikb = keyBase(world.itemBase, firstItemId + j);
-    let p = pickProduct(prods, month, launched, unit(ikb, IF.product));
+    let p = pickProduct(prods, month, launched, fieldHash(ikb, IF.product));
     // Lines of one order are distinct products (a few redraws; small ranges may repeat).
-    for (let retry = 0; retry < 3 && contains(chosen, j, p); retry++) p = pickProduct(prods, month, launched, unit(ikb, IF.retry + retry));
+    for (let retry = 0; retry < 3 && contains(chosen, j, p); retry++) p = pickProduct(prods, month, launched, fieldHash(ikb, IF.retry + retry));
     chosen[j] = p;
     const qty = World.quantity(unit(ikb, IF.quantity));
     const price = priceAt(prods, p, ts);

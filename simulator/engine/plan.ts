@@ -68,7 +68,7 @@ function productRows(world: World): { products: number; product_prices: number }
   const pr = world.products;
   const launched = launchedBy(pr, asOfEnd - 1);
   let prices = 0;
-  for (let p = 0; p < launched; p++) for (let k = pr.priceStart[p]; k < pr.priceStart[p + 1] && pr.priceSec[k] < asOfEnd; k++) prices++;
+  for (let p = 0; p < launched; p++) for (let k = pr.priceStart[p]; k < pr.priceStart[p + 1] && pr.prices[2 * k] < asOfEnd; k++) prices++;
   return { products: launched, product_prices: prices };
 }
 

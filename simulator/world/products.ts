@@ -1,6 +1,6 @@
-import { AliasTable, searchCumulative } from '../rng/choice.ts';
+import { AliasTable, buildAlias, searchCumulative } from '../rng/choice.ts';
 import { exponential, logNormal, normal, poisson, unit } from '../rng/distributions.ts';
-import { keyBase, streamBase } from '../rng/hash.ts';
+import { keyBase, mix32, streamBase } from '../rng/hash.ts';
 import { DAY_SEC, type Calendar } from '../calendar/calendar.ts';
 import type { ProductCatalog } from '../catalog/types.ts';
 import type { Scenario } from '../scenario/types.ts';
@@ -11,7 +11,7 @@ import type { Scenario } from '../scenario/types.ts';
  * cumulative popularity table used to draw order lines.
  *
  * product_id = index + 1, ascending with launch time, so "products launched by t" is a prefix of
- * the id range and a draw among them is a binary search in a prefix of a cumulative table.
+ * the id range.
  */
 export interface ProductRange {
   count: number;
@@ -22,38 +22,67 @@ export interface ProductRange {
   subcategory: string[];
   brand: string[];
   description: (string | null)[];
-  /** Price history: entries [priceStart[p], priceStart[p+1]) of priceSec/priceCents, ascending in time. */
+  /**
+   * Price history: entries [priceStart[p], priceStart[p+1]), ascending in time. Entry k is the
+   * pair (epoch second, cents) at prices[2k], prices[2k + 1]: a lookup reads one cache line.
+   */
   priceStart: Uint32Array;
-  priceSec: Float64Array;
-  priceCents: Float64Array;
+  prices: Float64Array;
   /** monthCum[m][p]: cumulative (popularity x category season of month m) over products 0..p. */
   monthCum: Float64Array[];
-  /** monthGuide[m][k]: the first product p with monthCum[m][p] > k/GUIDE_BUCKETS of the total (narrows the search). */
-  monthGuide: Uint32Array[];
+  /** monthDraw[m]: an alias table over the whole range with the weights of month m (see pickProduct). */
+  monthDraw: PackedAlias[];
   /** launchedByDayEnd[d]: products launched before the end of horizon day d (a starting point for launchedBy). */
   launchedByDayEnd: Uint32Array;
   /** Epoch second of the horizon's first day, for launchedByDayEnd. */
   startSec: number;
 }
 
-const GUIDE_BUCKETS = 1024;
+/**
+ * An alias table packed for one memory read per draw: slot i is the record (keep probability
+ * as float32, alias index) at keep[2i] and alias[2i + 1], two views of one buffer.
+ */
+export interface PackedAlias {
+  size: number;
+  keep: Float32Array;
+  alias: Uint32Array;
+}
+
+function packAlias(weights: Float64Array): PackedAlias {
+  const { prob, alias } = buildAlias(weights);
+  const buffer = new ArrayBuffer(prob.length * 8);
+  const packed: PackedAlias = { size: prob.length, keep: new Float32Array(buffer), alias: new Uint32Array(buffer) };
+  for (let i = 0; i < prob.length; i++) {
+    packed.keep[2 * i] = prob[i];
+    packed.alias[2 * i + 1] = alias[i];
+  }
+  return packed;
+}
+
+/** Alias draws tried before a draw falls back to the binary search (only when few products are launched). */
+const MAX_ALIAS_DRAWS = 8;
 
 /**
  * Draws a product among those launched (ids 0..launched-1) with weight popularity x season of
- * month m, from one uniform u: the inverse CDF over the prefix of the month's cumulative table.
- * The guide table narrows the binary search to a bucket (widened by one on each side against
- * rounding), which keeps it in cache for large ranges; the result equals a full binary search.
+ * month m, from the 32-bit hash h. Rejection sampling: an O(1) alias draw over the whole range,
+ * redrawn (from the rehashed h) while it lands on a product not launched yet, which gives exactly
+ * the weights restricted to the launched prefix. A draw is one random memory read, where a
+ * binary search over 50 k products was several; that read is most of the cost of an order line.
+ * After MAX_ALIAS_DRAWS misses (early in a horizon that launches most products late) it inverts
+ * the prefix's cumulative weights instead, which draws from the same distribution.
  */
-export function pickProduct(range: ProductRange, m: number, launched: number, u: number): number {
+export function pickProduct(range: ProductRange, m: number, launched: number, h: number): number {
+  const table = range.monthDraw[m];
+  const size = table.size;
+  for (let k = 0; k < MAX_ALIAS_DRAWS; k++) {
+    const x = ((h + 0.5) / 4294967296) * size;
+    const i = Math.floor(x);
+    const p = x - i < table.keep[2 * i] ? i : table.alias[2 * i + 1];
+    if (p < launched) return p;
+    h = mix32((h + 0x9e3779b9) >>> 0);
+  }
   const cum = range.monthCum[m];
-  const guide = range.monthGuide[m];
-  const target = u * cum[launched - 1];
-  const k = Math.floor((target / cum[range.count - 1]) * GUIDE_BUCKETS);
-  let lo = guide[k > 0 ? k - 1 : 0];
-  let hi = k + 2 <= GUIDE_BUCKETS ? guide[k + 2] + 1 : launched;
-  if (hi > launched) hi = launched;
-  if (lo >= hi) lo = 0;
-  return searchCumulative(cum, target, lo, hi);
+  return searchCumulative(cum, ((h + 0.5) / 4294967296) * cum[launched - 1], 0, launched);
 }
 
 /** Rounds a price to shop-like endings (x.99, x.49) in cents. */
@@ -160,26 +189,19 @@ export function buildProducts(scenario: Scenario, calendar: Calendar, catalog: P
   priceStart[n] = secs.length;
 
   const monthCum: Float64Array[] = [];
+  const monthDraw: PackedAlias[] = [];
+  const weights = new Float64Array(n);
   for (let m = 0; m < 12; m++) {
     const cum = new Float64Array(n);
     let s = 0;
     for (let p = 0; p < n; p++) {
-      s += Math.pow(rank[p] + 1, -b.popularity_zipf) * cats[category[p]].season[m] + 1e-12;
+      weights[p] = Math.pow(rank[p] + 1, -b.popularity_zipf) * cats[category[p]].season[m] + 1e-12;
+      s += weights[p];
       cum[p] = s;
     }
     monthCum.push(cum);
+    monthDraw.push(packAlias(weights));
   }
-  const monthGuide = monthCum.map((cum) => {
-    const guide = new Uint32Array(GUIDE_BUCKETS + 1);
-    const total = cum[n - 1];
-    let p = 0;
-    for (let k = 0; k <= GUIDE_BUCKETS; k++) {
-      const edge = (k / GUIDE_BUCKETS) * total;
-      while (p < n - 1 && cum[p] <= edge) p++;
-      guide[k] = p;
-    }
-    return guide;
-  });
 
   const launchedByDayEnd = new Uint32Array(calendar.days);
   let launchedCount = 0;
@@ -201,10 +223,9 @@ export function buildProducts(scenario: Scenario, calendar: Calendar, catalog: P
     brand,
     description,
     priceStart,
-    priceSec: Float64Array.from(secs),
-    priceCents: Float64Array.from(cents),
+    prices: Float64Array.from(secs.flatMap((sec, k) => [sec, cents[k]])),
     monthCum,
-    monthGuide,
+    monthDraw,
   };
 }
 
@@ -230,9 +251,10 @@ export function launchedBy(range: ProductRange, t: number): number {
 
 /** Price (cents) of product p at epoch second t: the latest history entry at or before t. */
 export function priceAt(range: ProductRange, p: number, t: number): number {
+  const prices = range.prices;
   const end = range.priceStart[p + 1];
   let i = range.priceStart[p];
-  while (i + 1 < end && range.priceSec[i + 1] <= t) i++;
-  return range.priceCents[i];
+  while (i + 1 < end && prices[2 * i + 2] <= t) i++;
+  return prices[2 * i + 1];
 }
 

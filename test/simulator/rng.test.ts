@@ -44,17 +44,38 @@ describe('counter-based RNG', () => {
 });
 
 describe('product draws', () => {
-  it('the guided pick equals a full binary search over the launched prefix', () => {
+  it('draws among the launched products with their weights (alias draws, redrawn past the launched prefix)', () => {
     const scenario = scenarioOf({ seed: 5, products: 20_000 });
     const range = buildProducts(scenario, new Calendar(scenario), builtinCatalog(scenario));
-    for (let i = 0; i < 50_000; i++) {
-      const month = i % 12;
-      const launched = 1 + (h32(5, 'l', i, 0) % range.count);
-      const u = (h32(5, 'u', i, 0) + 0.5) / 4294967296;
+    const draws = 200_000;
+    // Whole range, most of it, a few hundred (mostly redraws) and three (the binary-search fallback).
+    for (const [month, launched] of [[0, range.count], [6, 12_000], [11, 300], [3, 3]]) {
       const cum = range.monthCum[month];
-      const expected = searchCumulative(cum, u * cum[launched - 1], 0, launched);
-      if (pickProduct(range, month, launched, u) !== expected) expect({ i, launched, u, got: pickProduct(range, month, launched, u) }).toEqual({ i, launched, u, got: expected });
+      const total = cum[launched - 1];
+      // 40 bins of equal expected mass over the launched prefix
+      const bins = 40;
+      const edges = Array.from({ length: bins }, (_, b) => searchCumulative(cum, ((b + 1) / bins) * total, 0, launched));
+      const binOf = (p: number) => edges.findIndex((e) => p <= e);
+      const counts = new Array(bins).fill(0);
+      const expected = new Array(bins).fill(0);
+      for (let p = 0; p < launched; p++) expected[binOf(p)] += (cum[p] - (p > 0 ? cum[p - 1] : 0)) / total;
+      for (let i = 0; i < draws; i++) {
+        const p = pickProduct(range, month, launched, h32(5, 'draw', i, launched));
+        if (!(p >= 0 && p < launched)) expect({ launched, p }).toEqual({ launched, p: 'within the launched prefix' });
+        counts[binOf(p)]++;
+      }
+      for (let b = 0; b < bins; b++) {
+        const sd = Math.sqrt(draws * expected[b] * (1 - expected[b]));
+        expect(Math.abs(counts[b] - draws * expected[b]), `month ${month}, launched ${launched}, bin ${b}`).toBeLessThanOrEqual(5 * sd + 1);
+      }
+      // a pure function of its inputs
+      expect(pickProduct(range, month, launched, 123_456_789)).toBe(pickProduct(range, month, launched, 123_456_789));
     }
+  });
+
+  it('launchedBy from the per-day table equals a scan of the launch times', () => {
+    const scenario = scenarioOf({ seed: 5, products: 20_000 });
+    const range = buildProducts(scenario, new Calendar(scenario), builtinCatalog(scenario));
     // launchedBy from the per-day table equals a scan of the launch times
     const launches = Array.from(range.launchSec);
     for (let t = range.startSec - 86_400 * 30; t < range.startSec + 86_400 * 800; t += 86_400 * 3 + 7919) {
