@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -29,6 +29,7 @@ describe('sim docs generate on a built seed-42 warehouse', () => {
 
   afterAll(async () => {
     await engine?.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   async function query(sql: string): Promise<Row[]> {

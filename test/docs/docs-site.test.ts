@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -36,6 +36,7 @@ describe('docs site from a dbt-shaped manifest', () => {
 
   afterAll(async () => {
     await engine?.close();
+    rmSync(target, { recursive: true, force: true });
   });
 
   it('writes an overview with the scenario, digests and last run', () => {

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,6 +37,7 @@ describe('sim docs serve', () => {
       expect([403, 404]).toContain((await get(url, '/%2e%2e/secret.txt')).status);
     } finally {
       server.close();
+      rmSync(root, { recursive: true, force: true });
     }
   });
 });

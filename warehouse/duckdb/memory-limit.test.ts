@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -15,7 +15,8 @@ describe('the memory cap and load settings of a file warehouse', () => {
   });
 
   it('applies to the models of a file warehouse and survives a landing', async () => {
-    const engine = await openDuckDB(join(mkdtempSync(join(tmpdir(), 'memlimit-')), 'w.duckdb'));
+    const dir = mkdtempSync(join(tmpdir(), 'memlimit-'));
+    const engine = await openDuckDB(join(dir, 'w.duckdb'));
     try {
       const limit = async () => String((await engine.query(`SELECT current_setting('memory_limit') AS l`))[0].l);
       const before = await limit();
@@ -30,6 +31,7 @@ describe('the memory cap and load settings of a file warehouse', () => {
       expect(await disabled()).toBe('');
     } finally {
       await engine.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
