@@ -95,6 +95,8 @@ class SimulationRun implements Simulation {
   private localSinks?: Sinks;
   /** Which worker produced a batch still out with the consumer. */
   private readonly producers = new WeakMap<LandingBatch, Worker>();
+  /** The generator threads, once started (a lone worker starts with the simulation). */
+  private pool?: WorkerPool;
 
   constructor(
     private readonly scenario: Scenario,
@@ -108,6 +110,10 @@ class SimulationRun implements Simulation {
     if (!Number.isInteger(this.workers) || this.workers < 0 || this.workers > 64) throw new RangeError(`workers must be an integer from 0 to 64, got ${options.workers}`);
     const catalog = options.catalog ?? builtinCatalog(scenario);
     validateCatalog(catalog, scenario);
+    // A lone worker needs no plan, so it starts now: its start (a module loader, its own World)
+    // then overlaps with building this thread's World and whatever the consumer prepares, and
+    // the worker's share is the longest part of a large run.
+    if (this.workers > 0 && this.workerCount() === 1) this.pool = this.startWorkers([this.workerInput(catalog, 0, 1)]);
     this.world = new World(scenario, catalog);
     for (const t of TABLES) this.digests.set(t.name, new TableDigest());
   }
@@ -161,56 +167,37 @@ class SimulationRun implements Simulation {
     this.consumed = true;
   }
 
+  /** Generator threads for this scenario: at most one per customer block. */
+  private workerCount(): number {
+    return Math.max(1, Math.min(this.workers, Math.ceil(this.scenario.customers / BLOCK_SIZE)));
+  }
+
+  private workerInput(catalog: ProductCatalog, index: number, count: number, plan?: Plan): WorkerInput {
+    return {
+      scenario: this.scenario,
+      catalog,
+      batchSize: this.batchSize,
+      plan: plan && { blocks: plan.blocks, orderStart: plan.orderStart, itemStart: plan.itemStart },
+      workerIndex: index,
+      workerCount: count,
+    };
+  }
+
+  private startWorkers(inputs: WorkerInput[]): WorkerPool {
+    return new WorkerPool(inputs, (batch, worker) => this.producers.set(batch, worker), (digests, faults) => {
+      for (const [name, state] of Object.entries(digests)) this.digests.get(name)!.merge(state);
+      for (const [k, v] of Object.entries(faults)) this.faults[k as keyof FaultCounts] += v;
+    });
+  }
+
   private async *fromWorkers(): AsyncGenerator<LandingBatch> {
     const customers = this.scenario.customers;
-    const count = Math.max(1, Math.min(this.workers, Math.ceil(customers / BLOCK_SIZE)));
+    const count = this.workerCount();
     // Several workers share the blocks round-robin and need the plan's prefix counts; a lone
     // worker walks the blocks in order and counts as it goes (the plan costs seconds at scale).
     const plan = count > 1 ? this.plan : undefined;
-    const pending: Array<{ batch: LandingBatch; worker: Worker }> = [];
-    let wake: (() => void) | undefined;
-    let failure: Error | undefined;
-    let running = count;
-    const workers: Worker[] = [];
-    const notify = () => {
-      const w = wake;
-      wake = undefined;
-      w?.();
-    };
-    for (let index = 0; index < count; index++) {
-      const input: WorkerInput = {
-        scenario: this.scenario,
-        catalog: this.world.catalog,
-        batchSize: this.batchSize,
-        plan: plan && { blocks: plan.blocks, orderStart: plan.orderStart, itemStart: plan.itemStart },
-        workerIndex: index,
-        workerCount: count,
-      };
-      const worker = new Worker(new URL('./worker-entry.mjs', import.meta.url), { workerData: input });
-      workers.push(worker);
-      worker.on('message', (msg: WorkerMessage) => {
-        if (msg.kind === 'batch') {
-          const batch: LandingBatch = { table: landingTable(msg.table), rowCount: msg.rowCount, columns: msg.columns };
-          this.producers.set(batch, worker);
-          pending.push({ batch, worker });
-        } else if (msg.kind === 'done') {
-          for (const [name, state] of Object.entries(msg.digests)) this.digests.get(name)!.merge(state);
-          for (const [k, v] of Object.entries(msg.faults)) this.faults[k as keyof FaultCounts] += v;
-          running--;
-        } else {
-          failure ??= new Error(`simulator worker failed: ${msg.message}`);
-        }
-        notify();
-      });
-      worker.on('error', (error) => {
-        failure ??= error;
-        notify();
-      });
-      worker.on('exit', (code) => {
-        if (code !== 0) failure ??= new Error(`simulator worker exited with code ${code}`);
-        notify();
-      });
-    }
+    const pool = (this.pool ??= this.startWorkers(Array.from({ length: count }, (_, index) => this.workerInput(this.world.catalog, index, count, plan))));
+    pool.ref();
     // This thread generates the product tables and the customer rows (strings) itself, in the
     // gaps between worker batches, and merges its digests with the workers'.
     const queue: LandingBatch[] = [];
@@ -220,12 +207,12 @@ class SimulationRun implements Simulation {
     let nextCustomer = 0;
     try {
       for (;;) {
-        if (failure) throw failure;
+        if (pool.failure) throw pool.failure;
         if (queue.length) {
           yield queue.shift()!;
           continue;
         }
-        const next = pending.shift();
+        const next = pool.pending.shift();
         if (next) {
           next.worker.postMessage({ kind: 'ack' } satisfies WorkerCommand);
           yield next.batch;
@@ -240,15 +227,15 @@ class SimulationRun implements Simulation {
           await new Promise<void>((resolve) => setImmediate(resolve));
           continue;
         }
-        if (running === 0) break;
-        await new Promise<void>((resolve) => (wake = resolve));
+        if (pool.running === 0) break;
+        await pool.next();
       }
       flushSinks(sinks);
       while (queue.length) yield queue.shift()!;
       for (const sink of Object.values(sinks) as TableSink[]) this.digests.get(sink.table.name)!.merge(sink.digest.state());
       this.consumed = true;
     } finally {
-      await Promise.all(workers.map((w) => w.terminate()));
+      await pool.terminate();
     }
   }
 
@@ -260,6 +247,73 @@ class SimulationRun implements Simulation {
       tables[t.name] = { rows: d.rows, digest: d.hex() };
     }
     return { tables, faults: { ...this.faults } };
+  }
+}
+
+/**
+ * Generator worker threads and the batches they posted that the consumer has not taken yet.
+ * Workers start unreferenced, so a simulation that is never read does not keep the process
+ * alive (a lone worker stops after WORKER_CREDIT batches); reading refs them.
+ */
+class WorkerPool {
+  readonly workers: Worker[] = [];
+  readonly pending: Array<{ batch: LandingBatch; worker: Worker }> = [];
+  running: number;
+  failure?: Error;
+  private wake?: () => void;
+
+  constructor(
+    inputs: WorkerInput[],
+    onBatch: (batch: LandingBatch, worker: Worker) => void,
+    onDone: (digests: Record<string, { lo: number; hi: number; rows: number }>, faults: FaultCounts) => void,
+  ) {
+    this.running = inputs.length;
+    for (const input of inputs) {
+      const worker = new Worker(new URL('./worker-entry.mjs', import.meta.url), { workerData: input });
+      this.workers.push(worker);
+      worker.on('message', (msg: WorkerMessage) => {
+        if (msg.kind === 'batch') {
+          const batch: LandingBatch = { table: landingTable(msg.table), rowCount: msg.rowCount, columns: msg.columns };
+          onBatch(batch, worker);
+          this.pending.push({ batch, worker });
+        } else if (msg.kind === 'done') {
+          onDone(msg.digests, msg.faults);
+          this.running--;
+        } else {
+          this.failure ??= new Error(`simulator worker failed: ${msg.message}`);
+        }
+        this.notify();
+      });
+      worker.on('error', (error) => {
+        this.failure ??= error;
+        this.notify();
+      });
+      worker.on('exit', (code) => {
+        if (code !== 0) this.failure ??= new Error(`simulator worker exited with code ${code}`);
+        this.notify();
+      });
+      // after the listeners: adding a 'message' listener refs the worker's port again
+      worker.unref();
+    }
+  }
+
+  ref(): void {
+    for (const w of this.workers) w.ref();
+  }
+
+  /** Resolves at the next message, error or exit of any worker. */
+  next(): Promise<void> {
+    return new Promise<void>((resolve) => (this.wake = resolve));
+  }
+
+  async terminate(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+
+  private notify(): void {
+    const w = this.wake;
+    this.wake = undefined;
+    w?.();
   }
 }
 

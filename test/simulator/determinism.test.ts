@@ -1,4 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { canonical, land, scenarioOf, type Landed } from './helpers.ts';
@@ -39,6 +41,27 @@ describe('determinism', () => {
     const reference = await land(scenario, {}, true);
     sameContent(reference, await land(scenario, { workers: 1 }));
     sameContent(reference, await land(scenario, { workers: 3, batchSize: 4_000 }));
+  });
+
+  it('a lone worker starts with the simulation, yet one never read does not keep the process alive', () => {
+    // e.g. `sim` stops at a landing error after simulate(): the process must still exit
+    const script = [
+      `import { simulate } from ${JSON.stringify(path.resolve(import.meta.dirname, '../../simulator/index.ts'))};`,
+      `import { resolveScenario } from ${JSON.stringify(path.resolve(import.meta.dirname, '../../simulator/scenario/resolve.ts'))};`,
+      `const sim = simulate(resolveScenario({ overrides: { seed: 1, scale: 'medium' } }), { workers: 1 });`,
+      `console.log(sim.estimatedRows.orders > 0 ? 'estimated' : 'none');`,
+    ].join('\n');
+    // a file, not -e: node -e exits without waiting for a worker thread
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sim-unread-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'unread.mjs'), script);
+      const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(dir, 'unread.mjs')], { encoding: 'utf8', timeout: 30_000 });
+      expect(run.error, 'the process did not exit').toBeUndefined();
+      expect(run.stdout.trim()).toBe('estimated');
+      expect(run.status).toBe(0);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('batches handed back and reused carry nothing over: same rows as batches kept', async () => {
