@@ -8,7 +8,8 @@ import type { NodeOutcome, StepReport } from './report.ts';
 
 export interface BuildStageOptions {
   target: TargetInfo;
-  threads: number;
+  /** Nodes at the same time; undefined: the engine's default (see build()). */
+  threads?: number;
   fullRefresh?: boolean;
   vars?: Record<string, unknown>;
   progress: Progress;

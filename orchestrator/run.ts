@@ -16,7 +16,8 @@ export interface BuildPlan {
   project: Project;
   layers: Layer[];
   target: TargetInfo;
-  threads: number;
+  /** Nodes at the same time; undefined: the engine's default (see build()). */
+  threads?: number;
   fullRefresh?: boolean;
   vars?: Record<string, unknown>;
 }

@@ -57,7 +57,23 @@ export interface Engine {
    * twice). Engines without jobs leave it out.
    */
   beginRun?(runId: string): void;
+  /**
+   * Optional: the engine for thread `index` (from 1) of a build, where statements of one
+   * connection run one at a time: DuckDB gives each thread its own connection, so nodes on
+   * different threads run at the same time. Engines whose statements run concurrently anyway
+   * (BigQuery's jobs) leave it out, and every thread uses the engine itself.
+   */
+  session?(index: number): Engine;
+  /**
+   * Optional: how many threads a build uses when --threads is not given (the runner's default,
+   * DEFAULT_THREADS, otherwise). DuckDB runs fewer on large data: its sessions share one memory
+   * cap and the machine's cores.
+   */
+  defaultThreads?(): Promise<number>;
 }
+
+/** Threads of a build when neither --threads nor the engine says otherwise (as dbt's profiles often do). */
+export const DEFAULT_THREADS = 4;
 
 export interface StatementOptions {
   /** A stable name for the statement (node id), used for job ids and labels where the engine has them. */

@@ -20,7 +20,7 @@ export interface PipelineFlags extends BigQueryFlags {
   workers?: number;
   select?: string[];
   exclude?: string[];
-  threads: number;
+  threads?: number;
   fullRefresh?: boolean;
   vars?: string;
   projectDir?: string;
@@ -76,7 +76,7 @@ export function addPipelineOptions(cmd: Command): Command {
     .option('--workers <n>', 'generator threads beside the loader, 0 = generate on the main thread (0..16; default: 1 from 100,000 customers, else 0)', intIn('--workers', 0, 16))
     .option('-s, --select <selector...>', "models to build after landing (dbt syntax); 'none' = land only")
     .option('--exclude <selector...>', 'models to leave out (dbt syntax)')
-    .option('--threads <n>', 'models built at the same time where the DAG allows (1..64)', intIn('--threads', 1, 64), 4)
+    .option('--threads <n>', 'models built at the same time where the DAG allows (1..64; default: 4, on DuckDB 1 once a table holds over 5 M rows)', intIn('--threads', 1, 64))
     .option('--full-refresh', 'rebuild incremental models from scratch')
     .option('--vars <yaml>', "model vars as YAML or JSON, over the scenario's and dbt_project.yml's")
     .option('--project-dir <dir>', 'model project (default: the current folder if it has dbt_project.yml, else the built-in project)');

@@ -3,30 +3,41 @@ import path from 'node:path';
 import { DuckDBConnection, DuckDBInstance, type DuckDBAppender } from '@duckdb/node-api';
 import { InputError } from '../../contract/errors.ts';
 import type { TableContract } from '../../contract/types.ts';
-import { EngineError, type ColumnInfo, type Engine, type ExecuteResult, type LandingWriter, type RelationInfo, type Row } from '../engine.ts';
+import { DEFAULT_THREADS, EngineError, type ColumnInfo, type Engine, type ExecuteResult, type LandingWriter, type RelationInfo, type Row } from '../engine.ts';
 import { duckdbDialect } from './dialect.ts';
 import { DuckDBLandingWriter, LOADING_PREFIX } from './landing.ts';
 import { sqlString } from './types.ts';
 import { plainValueConverter } from './values.ts';
 
 /**
- * The embedded DuckDB warehouse: a file (default `./warehouse.duckdb`) or `:memory:`. One
- * connection, and statements run one at a time in call order (DuckDB connections are not
- * re-entrant; callers that fan out still get a consistent order).
+ * The embedded DuckDB warehouse: a file (default `./warehouse.duckdb`) or `:memory:`. Each
+ * engine object is one connection whose statements run one at a time in call order (DuckDB
+ * connections are not re-entrant; callers that fan out still get a consistent order).
+ * `session(n)` gives thread n of a build its own connection to the same database, as
+ * dbt-duckdb gives each thread a cursor, so nodes on different threads run at the same time.
  */
 export class DuckDBEngine implements Engine {
   readonly dialect = duckdbDialect;
   private queue: Promise<unknown> = Promise.resolve();
   private loadCapped = false;
   private closed = false;
+  /** The connection, once made (a session connects on its first statement). */
+  private connection?: DuckDBConnection;
+  /** Sessions 2..n of this engine (session 1 is the engine itself). */
+  private readonly sessions = new Map<number, DuckDBEngine>();
 
   private constructor(
     readonly path: string,
     private readonly instance: DuckDBInstance,
-    private readonly connection: DuckDBConnection,
+    connection: DuckDBConnection | undefined,
     /** The cap models and tests run under (file warehouses); undefined = DuckDB's default. */
     private readonly memoryLimit?: string,
-  ) {}
+    /** The engine a session belongs to (it owns the instance and the landing), and the session's number. */
+    private readonly owner?: DuckDBEngine,
+    private readonly sessionIndex = 1,
+  ) {
+    this.connection = connection;
+  }
 
   static async open(file: string): Promise<DuckDBEngine> {
     let instance: DuckDBInstance;
@@ -41,17 +52,45 @@ export class DuckDBEngine implements Engine {
   }
 
   execute(sql: string): Promise<ExecuteResult> {
-    return this.serial(sql, async () => {
-      const result = await this.connection.run(sql);
+    return this.serial(sql, async (connection) => {
+      const result = await connection.run(sql);
       return { rowsAffected: result.rowsChanged };
     });
   }
 
   query(sql: string): Promise<Row[]> {
-    return this.serial(sql, async () => {
-      const reader = await this.connection.runAndReadAll(sql);
+    return this.serial(sql, async (connection) => {
+      const reader = await connection.runAndReadAll(sql);
       return reader.convertRowObjects(plainValueConverter) as Row[];
     });
+  }
+
+  /**
+   * One thread when the database holds a table of more than LARGE_TABLE_ROWS rows, else
+   * DEFAULT_THREADS. Measured on the 2-core machine: at the large scale (21 M order lines) four
+   * sessions took the build from 70-73 to 86 s and its peak RSS from 3.3 to 3.7 GiB (concurrent
+   * joins and windows spill under the shared memory cap, and each query already uses every
+   * core); at the medium scale (1.2 M lines) four were 8% faster than one.
+   */
+  async defaultThreads(): Promise<number> {
+    const [row] = await this.query('SELECT coalesce(max(estimated_size), 0) AS n FROM duckdb_tables() WHERE database_name = current_database()');
+    return Number(row.n) > LARGE_TABLE_ROWS ? 1 : DEFAULT_THREADS;
+  }
+
+  /**
+   * Thread `index` (from 1) of a build: its own connection to this database, made on its first
+   * statement and closed with the engine. Settings made with SET apply per connection (like a
+   * dbt-duckdb cursor's); the memory cap is the database's, shared by every session.
+   */
+  session(index: number): Engine {
+    const owner = this.owner ?? this;
+    if (index <= 1) return owner;
+    let session = owner.sessions.get(index);
+    if (!session) {
+      session = new DuckDBEngine(owner.path, owner.instance, undefined, owner.memoryLimit, owner, index);
+      owner.sessions.set(index, session);
+    }
+    return session;
   }
 
   async ensureSchema(schema: string): Promise<void> {
@@ -59,11 +98,12 @@ export class DuckDBEngine implements Engine {
   }
 
   openLanding(schema: string, tables: readonly TableContract[]): Promise<LandingWriter> {
+    if (this.owner) return this.owner.openLanding(schema, tables);
     return DuckDBLandingWriter.open(
       {
         execute: (sql) => this.execute(sql),
         query: (sql) => this.query(sql),
-        createAppender: (s, t) => this.serial(`appender ${s}.${t}`, () => this.connection.createAppender(t, s)) as Promise<DuckDBAppender>,
+        createAppender: (s, t) => this.serial(`appender ${s}.${t}`, (connection) => connection.createAppender(t, s)) as Promise<DuckDBAppender>,
         checkpoint: async () => {
           if (this.path !== ':memory:') await this.execute('CHECKPOINT');
         },
@@ -111,18 +151,28 @@ export class DuckDBEngine implements Engine {
 
   async close(): Promise<void> {
     if (this.closed) return;
+    if (this.owner) {
+      // a session closes its connection; the database stays open for the others
+      this.closed = true;
+      this.owner.sessions.delete(this.sessionIndex);
+      await this.queue.catch(() => undefined);
+      this.connection?.closeSync();
+      return;
+    }
+    for (const session of [...this.sessions.values()]) await session.close();
     this.closed = true;
     await this.queue.catch(() => undefined);
-    this.connection.closeSync();
+    this.connection?.closeSync();
     this.instance.closeSync();
   }
 
-  /** Runs `work` after everything queued before it; DuckDB errors become EngineErrors. */
-  private serial<T>(sql: string, work: () => Promise<T>): Promise<T> {
+  /** Runs `work` on this connection after everything queued before it; DuckDB errors become EngineErrors. */
+  private serial<T>(sql: string, work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
     const run = this.queue.then(async () => {
-      if (this.closed) throw new EngineError('the DuckDB warehouse is closed', sql);
+      if (this.closed || this.owner?.closed) throw new EngineError('the DuckDB warehouse is closed', sql);
       try {
-        return await work();
+        this.connection ??= await this.instance.connect();
+        return await work(this.connection);
       } catch (error) {
         throw engineError(error, sql);
       }
@@ -131,6 +181,9 @@ export class DuckDBEngine implements Engine {
     return run;
   }
 }
+
+/** Rows of the largest table above which a DuckDB build runs one node at a time by default (see defaultThreads). */
+export const LARGE_TABLE_ROWS = 5_000_000;
 
 /** DuckDB's memory cap while a landing loads into a file warehouse. */
 export const LANDING_MEMORY_LIMIT = '512MB';

@@ -27,7 +27,8 @@ afterEach(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-const run = (options: Partial<BuildOptions> = {}, events?: RunEvent[]) => build(engine, project, { target, ...options, onEvent: (e) => events?.push(e) });
+// one thread unless a test says otherwise (thread ids and test batches are then predictable)
+const run = (options: Partial<BuildOptions> = {}, events?: RunEvent[]) => build(engine, project, { target, threads: 1, ...options, onEvent: (e) => events?.push(e) });
 const statusOf = (r: RunResults) => Object.fromEntries(r.results.map((x) => [x.unique_id.split('.').slice(2, 3).join(''), x.status]));
 
 describe('build', () => {
@@ -106,6 +107,22 @@ describe('build', () => {
     expect(statusOf(four)).toEqual(statusOf(one));
     expect(await engine.query('select * from marts.customer_totals order by 1')).toEqual(tables1);
     expect(new Set(four.results.map((r) => r.thread_id)).size).toBeGreaterThan(1);
+  });
+
+  it("each thread's nodes run on that thread's own session (a DuckDB connection), and the engine picks the default thread count", async () => {
+    const sessions: number[] = [];
+    const session = engine.session.bind(engine);
+    engine.session = (index: number) => (sessions.push(index), session(index));
+    const four = await run({ threads: 4 });
+    expect(new Set(sessions)).toEqual(new Set(four.results.filter((r) => r.thread_id.startsWith('Thread-')).map((r) => Number(r.thread_id.slice(7)))));
+    expect(Math.max(...sessions)).toBeGreaterThan(1);
+    // no --threads: the engine's default (4 on a small database), recorded in run_results' args
+    const byDefault = await run({ threads: undefined });
+    expect(byDefault.args.threads).toBe(4);
+    engine.defaultThreads = async () => 1;
+    const single = await run({ threads: undefined });
+    expect(single.args.threads).toBe(1);
+    expect(new Set(single.results.map((r) => r.thread_id))).toEqual(new Set(['Thread-1']));
   });
 
   it('selects, excludes, runs tests only, and incremental builds merge', async () => {

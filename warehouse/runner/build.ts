@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Engine } from '../engine.ts';
+import { DEFAULT_THREADS, type Engine } from '../engine.ts';
 import { runResults, type NodeResult, type RunResults } from '../artifacts/run-results.ts';
 import { selectNodes } from '../dag/select.ts';
 import type { ExecutableNode, Project, TargetInfo } from '../project/types.ts';
@@ -22,7 +22,7 @@ export interface BuildOptions {
   target: TargetInfo;
   select?: string[];
   exclude?: string[];
-  /** Nodes running at the same time (default 1). */
+  /** Nodes running at the same time (default: the engine's defaultThreads(), else DEFAULT_THREADS). */
   threads?: number;
   fullRefresh?: boolean;
   /** --vars; override the scenario's vars, which override dbt_project.yml's. */
@@ -78,8 +78,9 @@ export async function build(engine: Engine, project: Project, options: BuildOpti
     fullRefresh: options.fullRefresh === true,
     ensureSchema: (schema) => schemas.get(schema) ?? (schemas.set(schema, engine.ensureSchema(schema)), schemas.get(schema)!),
   };
-  const results = await schedule(ctx, plan, Math.max(1, Math.trunc(options.threads ?? 1)), options, { before: unitIds.length, total, blocked: unit.blocked });
-  const args = { which: mode, select: options.select ?? [], exclude: options.exclude ?? [], threads: options.threads ?? 1, full_refresh: ctx.fullRefresh, vars: options.vars ?? {}, target: options.target.name };
+  const threads = Math.max(1, Math.trunc(options.threads ?? (await engine.defaultThreads?.()) ?? DEFAULT_THREADS));
+  const results = await schedule(ctx, plan, threads, options, { before: unitIds.length, total, blocked: unit.blocked });
+  const args = { which: mode, select: options.select ?? [], exclude: options.exclude ?? [], threads, full_refresh: ctx.fullRefresh, vars: options.vars ?? {}, target: options.target.name };
   return runResults([...unit.results, ...results], (performance.now() - started) / 1000, args, randomUUID());
 }
 

@@ -69,10 +69,13 @@ export async function schedule(ctx: NodeRunContext, plan: Plan, threads: number,
       const group = [id, ...takeBatchMates(ctx, id, pending, i, options, (other) => isReady(other) && !blockedBy.has(other))];
       const thread = freeThreads.pop()!;
       for (const member of group) indexOf.set(member, ++started);
+      // each thread's statements go to its own session where the engine has them (a DuckDB
+      // connection per thread), so that nodes on different threads really run at once
+      const onThread = ctx.engine.session ? { ...ctx, engine: ctx.engine.session(thread) } : ctx;
       const job: Promise<Array<{ id: string; result: NodeResult; error?: unknown }>> =
         group.length === 1
-          ? execute(ctx, id, `Thread-${thread}`, options, indexOf.get(id)!, total).then((r) => [{ id, ...r }])
-          : executeBatch(ctx, group, `Thread-${thread}`, options, indexOf, total);
+          ? execute(onThread, id, `Thread-${thread}`, options, indexOf.get(id)!, total).then((r) => [{ id, ...r }])
+          : executeBatch(onThread, group, `Thread-${thread}`, options, indexOf, total);
       const work = job.then((done) => {
         running.delete(id);
         freeThreads.push(thread);

@@ -33,6 +33,11 @@ export class ZetaSqlCheckEngine implements Engine {
   /** Every statement analysed, in order (what a BigQuery run would send). */
   readonly statements: string[] = [];
 
+  /** One node at a time: the catalog follows each statement in run order (a build's default). */
+  async defaultThreads(): Promise<number> {
+    return 1;
+  }
+
   constructor(
     readonly analyzer: BigQueryAnalyzer,
     readonly dialect: Dialect = bigqueryDialect,

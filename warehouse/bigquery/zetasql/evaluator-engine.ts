@@ -45,6 +45,11 @@ export class ZetaSqlEvaluatorEngine implements Engine {
   private readonly evaluator: BigQueryEvaluator;
   private readonly relations = new Map<string, StoredRelation>();
 
+  /** One node at a time: every statement registers the tables it reads with the one ZetaSQL server (a build's default). */
+  async defaultThreads(): Promise<number> {
+    return 1;
+  }
+
   constructor(server: ZetaSqlServer) {
     this.evaluator = new BigQueryEvaluator(server);
   }
