@@ -7,8 +7,9 @@ import type { Scenario } from '../scenario/types.ts';
 
 /**
  * The product range of a world, held in memory (it is small: at most a few tens of thousands of
- * products): launch times, categories, names, cost, the full price history, and per month a
- * cumulative popularity table used to draw order lines.
+ * products): launch times, categories, names, cost, the full price history, and per month the
+ * popularity weights used to draw order lines (an alias table, and the cumulative table behind
+ * its fallback).
  *
  * product_id = index + 1, ascending with launch time, so "products launched by t" is a prefix of
  * the id range.
