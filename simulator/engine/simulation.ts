@@ -114,7 +114,13 @@ class SimulationRun implements Simulation {
     // then overlaps with building this thread's World and whatever the consumer prepares, and
     // the worker's share is the longest part of a large run.
     if (this.workers > 0 && this.workerCount() === 1) this.pool = this.startWorkers([this.workerInput(catalog, 0, 1)]);
-    this.world = new World(scenario, catalog);
+    try {
+      this.world = new World(scenario, catalog);
+    } catch (error) {
+      // no simulation to read: stop the worker instead of leaving it blocked on its credit
+      void this.pool?.terminate();
+      throw error;
+    }
     for (const t of TABLES) this.digests.set(t.name, new TableDigest());
   }
 
