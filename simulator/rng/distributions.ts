@@ -90,11 +90,18 @@ export function poisson(kb: number, field: number, mean: number): number {
   return k;
 }
 
-/** 1 + Geometric: counts >= 1 with the given mean (>= 1), capped; one field. */
-export function countAtLeastOne(kb: number, field: number, mean: number, cap: number): number {
-  if (mean <= 1) return 1;
-  const p = 1 / mean;
-  const k = 1 + Math.floor(Math.log(unit(kb, field)) / Math.log(1 - p));
+/**
+ * The constant of `countAtLeastOne` for a mean: log(1 - 1/mean), or -Infinity for a mean of 1 or
+ * less (every count is then 1). Computed once per mean: a second logarithm per draw cost about
+ * as much as the draw.
+ */
+export function atLeastOneLogQ(mean: number): number {
+  return mean <= 1 ? -Infinity : Math.log(1 - 1 / mean);
+}
+
+/** 1 + Geometric: counts >= 1 with the mean whose `atLeastOneLogQ` is `logQ`, capped; one field. */
+export function countAtLeastOne(kb: number, field: number, logQ: number, cap: number): number {
+  const k = 1 + Math.floor(Math.log(unit(kb, field)) / logQ);
   return k > cap ? cap : k;
 }
 

@@ -2,7 +2,7 @@ import { ACQUISITION_CHANNELS, ORDER_CHANNELS } from '../../contract/landing.ts'
 import { Calendar, DAY_SEC } from '../calendar/calendar.ts';
 import type { ProductCatalog } from '../catalog/types.ts';
 import { AliasTable } from '../rng/choice.ts';
-import { countAtLeastOne, exponential, gamma, poisson, unit } from '../rng/distributions.ts';
+import { atLeastOneLogQ, countAtLeastOne, exponential, gamma, poisson, unit } from '../rng/distributions.ts';
 import { keyBase, streamBase } from '../rng/hash.ts';
 import type { FaultKind, Scenario } from '../scenario/types.ts';
 import { namePool, type NamePool } from './names.ts';
@@ -72,6 +72,8 @@ export class World {
   readonly fault: Record<FaultKind, number>;
   /** Cumulative signup weight per day: growth(d) x demand(d); length days + 1. */
   private readonly signupCum: Float64Array;
+  /** `atLeastOneLogQ` of the lines-per-order mean. */
+  private readonly itemsLogQ: number;
 
   constructor(
     readonly scenario: Scenario,
@@ -88,6 +90,7 @@ export class World {
     this.countryAlias = new AliasTable(this.countries.map((c) => scenario.countries[c]));
     this.acquisitionAlias = new AliasTable(ACQUISITION_CHANNELS.map((c) => scenario.acquisition_channels[c] ?? 0));
     this.orderChannelAlias = new AliasTable(ORDER_CHANNELS.map((c) => scenario.order_channels[c] ?? 0));
+    this.itemsLogQ = atLeastOneLogQ(scenario.behaviour.items_per_order_mean);
     this.namePools = this.countries.map(namePool);
     this.domainAliases = this.namePools.map((pool) => new AliasTable(pool.emailDomainWeights));
     const kinds = new Set(scenario.faults.kinds);
@@ -149,7 +152,7 @@ export class World {
 
   /** Order lines of an order (1 + geometric), a function of the order id alone. */
   itemsInOrder(orderId: number): number {
-    return countAtLeastOne(keyBase(this.orderBase, orderId), OF.items, this.scenario.behaviour.items_per_order_mean, 20);
+    return countAtLeastOne(keyBase(this.orderBase, orderId), OF.items, this.itemsLogQ, 20);
   }
 
   /** Quantity of an order line from one uniform. */
