@@ -1,4 +1,4 @@
-import type { LandingBatch } from '../../contract/batch.ts';
+import { isUtf8Column, type LandingBatch, type Utf8Column } from '../../contract/batch.ts';
 import { mix32 } from '../rng/hash.ts';
 
 /**
@@ -10,7 +10,8 @@ import { mix32 } from '../rng/hash.ts';
  * Canonical values: numbers (INT64, NUMERIC in cents, TIMESTAMP in microseconds; all integers)
  * as the two 32-bit words of their IEEE-754 double (little-endian word order), NULL (NaN) as a
  * marker word pair; enums as their code (255 = NULL); strings as their length and UTF-16 code
- * units, NULL as a marker.
+ * units, NULL as a marker, whichever encoding the batch uses (a packed UTF-8 column is decoded
+ * to the same code units, so a table's digest does not depend on how it was produced).
  */
 
 const TWO32 = 4294967296;
@@ -39,6 +40,7 @@ export class TableDigest {
       const col = batch.columns[c];
       if (col instanceof Float64Array) hashNumbers(a, b, new Uint32Array(col.buffer, col.byteOffset, n * 2), n);
       else if (col instanceof Uint8Array) hashCodes(a, b, col, 0x100 * (c + 1), n);
+      else if (isUtf8Column(col)) hashUtf8(a, b, col, n);
       else hashStrings(a, b, col, n);
     }
     let lo = this.lo;
@@ -120,4 +122,70 @@ function hashStrings(a: Uint32Array, b: Uint32Array, strings: (string | null)[],
     a[r] = ha;
     b[r] = hb;
   }
+}
+
+/** Packed UTF-8 strings, hashed exactly as `hashStrings` hashes the same strings. */
+function hashUtf8(a: Uint32Array, b: Uint32Array, col: Utf8Column, n: number): void {
+  const { bytes, offsets, nulls } = col;
+  for (let r = 0; r < n; r++) {
+    let ha = a[r];
+    let hb = b[r];
+    if (nulls[r]) {
+      ha = Math.imul(ha ^ NULL_A, 0x9e3779b1);
+      hb = Math.imul(hb ^ NULL_B, 0x85ebca77);
+    } else {
+      const start = offsets[r];
+      const end = offsets[r + 1];
+      const units = utf16Length(bytes, start, end);
+      ha = Math.imul(ha ^ (units + 1), 0x9e3779b1);
+      hb = Math.imul(hb ^ (units + 1), 0x85ebca77);
+      if (units === end - start) {
+        // ASCII: each byte is one code unit
+        for (let i = start; i < end; i++) {
+          const ch = bytes[i];
+          ha = Math.imul(((ha ^ ch) << 13) | ((ha ^ ch) >>> 19), 0x9e3779b1);
+          hb = Math.imul(((hb ^ ch) << 17) | ((hb ^ ch) >>> 15), 0x85ebca77);
+        }
+      } else {
+        for (let i = start; i < end; ) {
+          const lead = bytes[i];
+          let cp: number;
+          if (lead < 0x80) {
+            cp = lead;
+            i += 1;
+          } else if (lead < 0xe0) {
+            cp = ((lead & 0x1f) << 6) | (bytes[i + 1] & 0x3f);
+            i += 2;
+          } else if (lead < 0xf0) {
+            cp = ((lead & 0x0f) << 12) | ((bytes[i + 1] & 0x3f) << 6) | (bytes[i + 2] & 0x3f);
+            i += 3;
+          } else {
+            cp = ((lead & 0x07) << 18) | ((bytes[i + 1] & 0x3f) << 12) | ((bytes[i + 2] & 0x3f) << 6) | (bytes[i + 3] & 0x3f);
+            i += 4;
+          }
+          if (cp > 0xffff) {
+            // a surrogate pair, as a JS string holds it
+            const high = 0xd800 + ((cp - 0x10000) >> 10);
+            ha = Math.imul(((ha ^ high) << 13) | ((ha ^ high) >>> 19), 0x9e3779b1);
+            hb = Math.imul(((hb ^ high) << 17) | ((hb ^ high) >>> 15), 0x85ebca77);
+            cp = 0xdc00 + ((cp - 0x10000) & 0x3ff);
+          }
+          ha = Math.imul(((ha ^ cp) << 13) | ((ha ^ cp) >>> 19), 0x9e3779b1);
+          hb = Math.imul(((hb ^ cp) << 17) | ((hb ^ cp) >>> 15), 0x85ebca77);
+        }
+      }
+    }
+    a[r] = ha;
+    b[r] = hb;
+  }
+}
+
+/** UTF-16 code units of valid UTF-8 bytes: one per lead byte, two for a 4-byte sequence. */
+function utf16Length(bytes: Uint8Array, start: number, end: number): number {
+  let units = 0;
+  for (let i = start; i < end; i++) {
+    const byte = bytes[i];
+    if ((byte & 0xc0) !== 0x80) units += byte >= 0xf0 ? 2 : 1;
+  }
+  return units;
 }

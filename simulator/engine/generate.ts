@@ -1,9 +1,12 @@
+import { reserveUtf8, type Utf8Column } from '../../contract/batch.ts';
 import { customers, orderItems, orders, productPrices, products } from '../../contract/landing.ts';
 import { DAY_SEC } from '../calendar/calendar.ts';
 import { exponential, logNormal, unit } from '../rng/distributions.ts';
 import { fieldHash, keyBase } from '../rng/hash.ts';
 import type { FaultKind } from '../scenario/types.ts';
 import { launchedBy, pickProduct, priceAt } from '../world/products.ts';
+import type { NamePool } from '../world/names.ts';
+import type { PackedStrings } from '../world/packed-strings.ts';
 import { CF, emptyProfile, IF, OF, World, type CustomerProfile } from '../world/world.ts';
 import { columnIndex, type TableSink } from './sink.ts';
 
@@ -218,26 +221,21 @@ function writeCustomer(world: World, i: number, signupSec: number, sinks: Sinks,
   const ci = world.countryAlias.pick(unit(kb, CF.country));
   const pool = world.namePools[ci];
   const sex = fieldHash(kb, CF.sex) & 1;
-  const firsts = pool.first[sex];
-  const lasts = pool.last[sex];
-  const fi = Math.floor(unit(kb, CF.first) * firsts.length);
-  const li = Math.floor(unit(kb, CF.last) * lasts.length);
-  let email: string | null;
+  const fi = Math.floor(unit(kb, CF.first) * pool.first[sex].length);
+  const li = Math.floor(unit(kb, CF.last) * pool.last[sex].length);
+  let hasEmail = true;
+  let mixed = false;
+  let pattern = 0;
+  let domain = 0;
   if (f.null_emails > 0 && unit(kb, CF.nullEmail) < f.null_emails) {
-    email = null;
+    hasEmail = false;
     faults.null_emails++;
   } else {
-    const mixed = f.mixed_case_emails > 0 && unit(kb, CF.mixedCase) < f.mixed_case_emails;
-    const fe = mixed ? capitalise(pool.firstEmail[sex][fi]) : pool.firstEmail[sex][fi];
-    const le = mixed ? capitalise(pool.lastEmail[sex][li]) : pool.lastEmail[sex][li];
-    const domain = pool.emailDomains[world.domainAliases[ci].pick(unit(kb, CF.domain))];
-    // The id ends every local part, so clean emails are unique (names contain no digits).
-    const pattern = fieldHash(kb, CF.emailPattern) & 3;
-    const local = pattern === 0 ? `${fe}.${le}` : pattern === 1 ? `${fe.charAt(0)}${le}` : pattern === 2 ? `${fe}_${le}` : `${le}.${fe}`;
-    email = `${local}${customerId}@${mixed ? domain.toUpperCase() : domain}`;
+    mixed = f.mixed_case_emails > 0 && unit(kb, CF.mixedCase) < f.mixed_case_emails;
+    domain = world.domainAliases[ci].pick(unit(kb, CF.domain));
+    pattern = fieldHash(kb, CF.emailPattern) & 3;
     if (mixed) faults.mixed_case_emails++;
   }
-  const country = world.countries[ci];
   const acquisition = world.acquisitionAlias.pick(unit(kb, CF.acquisition));
   const copies = f.duplicate_rows > 0 && unit(kb, CF.duplicate) < f.duplicate_rows ? 2 : 1;
   if (copies === 2) faults.duplicate_rows++;
@@ -245,17 +243,69 @@ function writeCustomer(world: World, i: number, signupSec: number, sinks: Sinks,
     const s = sinks.customers;
     const r = s.next();
     s.num[C.id][r] = customerId;
-    s.strs[C.first][r] = firsts[fi];
-    s.strs[C.last][r] = lasts[li];
-    s.strs[C.email][r] = email;
-    s.strs[C.country][r] = country;
+    putString(s.utf8[C.first], r, pool.first[sex], fi);
+    putString(s.utf8[C.last], r, pool.last[sex], li);
+    if (hasEmail) putEmail(s.utf8[C.email], r, pool, sex, fi, li, pattern, domain, mixed, customerId);
+    else putNull(s.utf8[C.email], r);
+    putString(s.utf8[C.country], r, world.countryCodes, ci);
     s.enums[C.acquisition][r] = acquisition;
     s.num[C.created][r] = signupSec * US;
   }
 }
 
-function capitalise(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
+/** Row r of a packed string column: string i of `list`. */
+function putString(col: Utf8Column, r: number, list: PackedStrings, i: number): void {
+  const at = col.offsets[r];
+  reserveUtf8(col, at, list.maxLength);
+  col.offsets[r + 1] = list.copy(i, col.bytes, at);
+  col.nulls[r] = 0;
+}
+
+function putNull(col: Utf8Column, r: number): void {
+  col.offsets[r + 1] = col.offsets[r];
+  col.nulls[r] = 1;
+}
+
+const DOT = 0x2e, UNDERSCORE = 0x5f, AT = 0x40, ZERO = 0x30;
+
+/**
+ * The email of a customer, written as bytes: one of four local-part patterns of the ASCII name
+ * forms, then the customer id (so clean emails are unique: names contain no digits), '@' and the
+ * domain. The mixed-case fault capitalises both names and upper-cases the domain.
+ */
+function putEmail(col: Utf8Column, r: number, pool: NamePool, sex: number, fi: number, li: number, pattern: number, domain: number, mixed: boolean, customerId: number): void {
+  const fe = pool.firstEmail[sex];
+  const le = pool.lastEmail[sex];
+  const at = col.offsets[r];
+  reserveUtf8(col, at, fe.maxLength + le.maxLength + 2 + 20 + pool.emailDomains.maxLength);
+  const out = col.bytes;
+  let o = at;
+  if (pattern === 0 || pattern === 2) {
+    o = mixed ? fe.copyCapitalised(fi, out, o) : fe.copy(fi, out, o);
+    out[o++] = pattern === 0 ? DOT : UNDERSCORE;
+    o = mixed ? le.copyCapitalised(li, out, o) : le.copy(li, out, o);
+  } else if (pattern === 1) {
+    const initial = fe.firstByte(fi);
+    out[o++] = mixed && initial >= 0x61 && initial <= 0x7a ? initial - 0x20 : initial;
+    o = mixed ? le.copyCapitalised(li, out, o) : le.copy(li, out, o);
+  } else {
+    o = mixed ? le.copyCapitalised(li, out, o) : le.copy(li, out, o);
+    out[o++] = DOT;
+    o = mixed ? fe.copyCapitalised(fi, out, o) : fe.copy(fi, out, o);
+  }
+  let digits = 1;
+  for (let t = customerId; t >= 10; t = Math.floor(t / 10)) digits++;
+  let v = customerId;
+  for (let k = o + digits - 1; k >= o; k--) {
+    const q = Math.floor(v / 10);
+    out[k] = ZERO + (v - q * 10);
+    v = q;
+  }
+  o += digits;
+  out[o++] = AT;
+  o = mixed ? pool.emailDomains.copyUpper(domain, out, o) : pool.emailDomains.copy(domain, out, o);
+  col.offsets[r + 1] = o;
+  col.nulls[r] = 0;
 }
 
 /** Fills scratch.times[0..orders) with the customer's order times, ascending. */

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { LandingBatch } from '../../contract/batch.ts';
+import { columnBuffers, type LandingBatch } from '../../contract/batch.ts';
 import { customers, landingTable, orderItems, orders, productPrices, products } from '../../contract/landing.ts';
 import { builtinCatalog, validateCatalog } from '../catalog/builtin.ts';
 import type { ProductCatalog } from '../catalog/types.ts';
@@ -41,12 +41,16 @@ export interface Simulation {
 }
 
 export const DEFAULT_BATCH_SIZE = 65_536;
+/** Starting room per string value of a customer row (names are shorter, emails grow the buffer once). */
+const CUSTOMER_BYTES_PER_ROW = 16;
 const MAX_BATCH_SIZE = 1 << 20;
 const TABLES = [customers, products, productPrices, orders, orderItems];
 
 export function makeSinks(batchSize: number, emit: (batch: LandingBatch) => void): Sinks {
   return {
-    customers: new TableSink(customers, batchSize, emit),
+    // Customers carry four string columns: packed as UTF-8, they cost no JS string per value to
+    // build, digest or load (and no garbage to collect).
+    customers: new TableSink(customers, batchSize, emit, CUSTOMER_BYTES_PER_ROW),
     products: new TableSink(products, batchSize, emit),
     product_prices: new TableSink(productPrices, batchSize, emit),
     orders: new TableSink(orders, batchSize, emit),
@@ -148,7 +152,7 @@ class SimulationRun implements Simulation {
       this.producers.delete(batch);
       const columns = batch.columns;
       const command: WorkerCommand = { kind: 'recycle', table: batch.table.name, columns };
-      worker.postMessage(command, columns.flatMap((c) => (Array.isArray(c) ? [] : [c.buffer as ArrayBuffer])));
+      worker.postMessage(command, columns.flatMap(columnBuffers));
       return;
     }
     (this.localSinks?.[batch.table.name as keyof Sinks] as TableSink | undefined)?.recycle(batch.columns);

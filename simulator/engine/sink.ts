@@ -1,4 +1,4 @@
-import { allocateBatch, type LandingBatch } from '../../contract/batch.ts';
+import { allocateBatch, columnCapacity, isUtf8Column, utf8Head, type LandingBatch, type Utf8Column } from '../../contract/batch.ts';
 import type { TableContract } from '../../contract/types.ts';
 import { TableDigest } from './digest.ts';
 
@@ -17,8 +17,10 @@ export class TableSink {
   num: Float64Array[] = [];
   /** Per column index: the Uint8Array (enum columns), else undefined. */
   enums: Uint8Array[] = [];
-  /** Per column index: the string array (string columns), else undefined. */
+  /** Per column index: the string array (string columns, unless packed), else undefined. */
   strs: (string | null)[][] = [];
+  /** Per column index: the packed UTF-8 column (string columns of a packed sink), else undefined. */
+  utf8: Utf8Column[] = [];
   row = 0;
   readonly digest = new TableDigest();
   /** Column arrays of batches handed back by the consumer, ready for reuse. */
@@ -28,19 +30,23 @@ export class TableSink {
     readonly table: TableContract,
     readonly capacity: number,
     private readonly emit: (batch: LandingBatch) => void,
+    /** > 0: string columns are packed UTF-8 with this many bytes per row to start with. */
+    private readonly utf8BytesPerRow = 0,
   ) {
     this.batch = this.fresh();
   }
 
   private fresh(): LandingBatch {
     const columns = this.spare.pop();
-    const batch = columns ? { table: this.table, rowCount: 0, columns } : allocateBatch(this.table, this.capacity);
+    const batch = columns ? { table: this.table, rowCount: 0, columns } : allocateBatch(this.table, this.capacity, this.utf8BytesPerRow);
     this.num = [];
     this.enums = [];
     this.strs = [];
+    this.utf8 = [];
     batch.columns.forEach((col, i) => {
       if (col instanceof Float64Array) this.num[i] = col;
       else if (col instanceof Uint8Array) this.enums[i] = col;
+      else if (isUtf8Column(col)) this.utf8[i] = col;
       else this.strs[i] = col;
     });
     this.row = 0;
@@ -61,7 +67,7 @@ export class TableSink {
    */
   recycle(columns: LandingBatch['columns']): void {
     if (this.spare.length >= MAX_SPARE || columns.length !== this.table.columns.length) return;
-    if (!columns.every((c) => c.length === this.capacity)) return;
+    if (!columns.every((c) => columnCapacity(c) === this.capacity)) return;
     // Drop the strings now: the reused array would otherwise keep them alive until overwritten.
     for (const c of columns) if (Array.isArray(c)) c.fill(null);
     this.spare.push(columns);
@@ -72,7 +78,9 @@ export class TableSink {
     if (this.row === 0) return;
     const batch = this.batch;
     batch.rowCount = this.row;
-    if (this.row < this.capacity) batch.columns = batch.columns.map((c) => (Array.isArray(c) ? c.slice(0, this.row) : c.subarray(0, this.row)));
+    if (this.row < this.capacity) {
+      batch.columns = batch.columns.map((c) => (Array.isArray(c) ? c.slice(0, this.row) : isUtf8Column(c) ? utf8Head(c, this.row) : c.subarray(0, this.row)));
+    }
     this.digest.add(batch);
     this.fresh();
     this.emit(batch);

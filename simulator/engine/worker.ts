@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import type { LandingBatch } from '../../contract/batch.ts';
+import { columnBuffers, type LandingBatch } from '../../contract/batch.ts';
 import { World } from '../world/world.ts';
 import { BlockScratch, emptyFaultCounts, generateCustomerBlock, type Sinks } from './generate.ts';
 import { BLOCK_SIZE } from './plan.ts';
@@ -35,7 +35,7 @@ async function drain(): Promise<void> {
   while (queue.length) {
     while (inFlight >= WORKER_CREDIT) await new Promise<void>((r) => (resume = r));
     const batch = queue.shift()!;
-    const transfer = batch.columns.flatMap((c) => (Array.isArray(c) ? [] : [c.buffer as ArrayBuffer]));
+    const transfer = batch.columns.flatMap(columnBuffers);
     const msg: WorkerMessage = { kind: 'batch', table: batch.table.name, rowCount: batch.rowCount, columns: batch.columns };
     inFlight++;
     port.postMessage(msg, transfer);

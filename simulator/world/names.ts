@@ -21,6 +21,7 @@ import { faker as pl } from '@faker-js/faker/locale/pl';
 import { faker as pt_BR } from '@faker-js/faker/locale/pt_BR';
 import { faker as pt_PT } from '@faker-js/faker/locale/pt_PT';
 import { faker as sv } from '@faker-js/faker/locale/sv';
+import { PackedStrings } from './packed-strings.ts';
 
 /**
  * Name pools built once per country from Faker's vocabulary of that country's locale (faker is
@@ -35,15 +36,17 @@ const LOCALES: Record<string, Faker> = {
   SE: sv, NO: nb_NO, DK: da, FI: fi, PL: pl, PT: pt_PT, BR: pt_BR,
 };
 
+/** The vocabulary of one locale, packed as UTF-8 for the customer generator. */
 export interface NamePool {
   /** First names by sex (0 = female, 1 = male); languages without sexed lists repeat one list. */
-  first: [string[], string[]];
+  first: [PackedStrings, PackedStrings];
   /** Last names by sex (most locales have one list for both). */
-  last: [string[], string[]];
+  last: [PackedStrings, PackedStrings];
   /** ASCII lower-case forms for email local parts, same indexes as `first`/`last`. */
-  firstEmail: [string[], string[]];
-  lastEmail: [string[], string[]];
-  emailDomains: string[];
+  firstEmail: [PackedStrings, PackedStrings];
+  lastEmail: [PackedStrings, PackedStrings];
+  /** ASCII email domains. */
+  emailDomains: PackedStrings;
   /** Relative weights of `emailDomains`. */
   emailDomainWeights: number[];
 }
@@ -86,7 +89,13 @@ function buildPool(locale: Faker): NamePool {
   const local = ((locale.definitions.internet?.free_email as string[] | undefined) ?? []).filter((d) => !(d in COMMON_DOMAINS));
   const emailDomains = [...Object.keys(COMMON_DOMAINS), ...local];
   const emailDomainWeights = [...Object.values(COMMON_DOMAINS), ...local.map(() => 8)];
-  return { first, last, firstEmail: email(first), lastEmail: email(last), emailDomains, emailDomainWeights };
+  const pack = (lists: [string[], string[]]): [PackedStrings, PackedStrings] => [new PackedStrings(lists[0]), new PackedStrings(lists[1])];
+  const pool: NamePool = { first: pack(first), last: pack(last), firstEmail: pack(email(first)), lastEmail: pack(email(last)), emailDomains: new PackedStrings(emailDomains), emailDomainWeights };
+  // Emails are written byte by byte, upper-cased by ASCII rules (the mixed-case fault).
+  for (const list of [...pool.firstEmail, ...pool.lastEmail, pool.emailDomains]) {
+    if (!list.ascii) throw new Error(`email vocabulary must be ASCII, got ${JSON.stringify(list.values.find((v) => !/^[\x00-\x7f]*$/.test(v)))}`);
+  }
+  return pool;
 }
 
 const cache = new Map<Faker, NamePool>();

@@ -6,6 +6,7 @@ import { atLeastOneLogQ, countAtLeastOne, exponential, gamma, poisson, unit } fr
 import { keyBase, streamBase } from '../rng/hash.ts';
 import type { FaultKind, Scenario } from '../scenario/types.ts';
 import { namePool, type NamePool } from './names.ts';
+import { PackedStrings } from './packed-strings.ts';
 import { buildProducts, type ProductRange } from './products.ts';
 
 /**
@@ -63,6 +64,8 @@ export class World {
   /** Stream of per-product faults (kept apart from the product stream so faults never move a clean value). */
   readonly productFaultBase: number;
   readonly countries: string[];
+  /** `countries` packed as UTF-8 (the customers' country_code column). */
+  readonly countryCodes: PackedStrings;
   readonly countryAlias: AliasTable;
   readonly acquisitionAlias: AliasTable;
   readonly orderChannelAlias: AliasTable;
@@ -87,6 +90,7 @@ export class World {
     this.productFaultBase = streamBase(scenario.seed, 'product-fault');
     this.returnFactor = Float64Array.from(scenario.categories.map((c) => c.return_factor ?? 1));
     this.countries = Object.keys(scenario.countries);
+    this.countryCodes = new PackedStrings(this.countries);
     this.countryAlias = new AliasTable(this.countries.map((c) => scenario.countries[c]));
     this.acquisitionAlias = new AliasTable(ACQUISITION_CHANNELS.map((c) => scenario.acquisition_channels[c] ?? 0));
     this.orderChannelAlias = new AliasTable(ORDER_CHANNELS.map((c) => scenario.order_channels[c] ?? 0));

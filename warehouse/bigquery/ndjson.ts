@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { NULL_ENUM_CODE, type LandingBatch } from '../../contract/batch.ts';
+import { isUtf8Column, NULL_ENUM_CODE, stringAt, type LandingBatch } from '../../contract/batch.ts';
 import type { ColumnContract, TableContract } from '../../contract/types.ts';
 
 /**
@@ -33,8 +33,11 @@ function cellEncoder(col: ColumnContract, data: LandingBatch['columns'][number])
     const labels = (col.enumValues ?? []).map((v) => JSON.stringify(v));
     return (row) => (data[row] === NULL_ENUM_CODE ? undefined : key + labels[data[row]]);
   }
-  if (Array.isArray(data)) {
-    return (row) => (data[row] === null || data[row] === undefined ? undefined : key + JSON.stringify(data[row]));
+  if (Array.isArray(data) || isUtf8Column(data)) {
+    return (row) => {
+      const text = stringAt(data, row);
+      return text === null ? undefined : key + JSON.stringify(text);
+    };
   }
   const numbers = data;
   const value = numberFormatter(col);
@@ -72,6 +75,8 @@ export function logicalBytes(batch: LandingBatch): number {
     for (let row = 0; row < batch.rowCount; row++) {
       if (data instanceof Uint8Array) {
         if (data[row] !== NULL_ENUM_CODE) total += 2 + Buffer.byteLength(col.enumValues![data[row]]);
+      } else if (isUtf8Column(data)) {
+        if (!data.nulls[row]) total += 2 + data.offsets[row + 1] - data.offsets[row];
       } else if (Array.isArray(data)) {
         const v = data[row];
         if (v !== null && v !== undefined) total += 2 + Buffer.byteLength(v);

@@ -1,13 +1,13 @@
 import bindings from '@duckdb/node-bindings';
 import { DuckDBDataChunk, type DuckDBAppender } from '@duckdb/node-api';
-import { NULL_ENUM_CODE, type ColumnData, type LandingBatch } from '../../contract/batch.ts';
+import { isUtf8Column, NULL_ENUM_CODE, type ColumnData, type LandingBatch, type Utf8Column } from '../../contract/batch.ts';
 import type { ColumnContract, TableContract } from '../../contract/types.ts';
 
 /**
  * Appends landing batches to one DuckDB table through data chunks. Fixed-width columns are
  * converted into a reusable typed array in the vector's physical layout and copied with one
  * memcpy per column per chunk (`copy_data_to_vector`); NULLs go into the validity mask the same
- * way. Only free-text strings cost a native call per value. Measured in
+ * way. Only long strings given as JS strings cost a native call per value. Measured in
  * shared/reference/perf_baselines.md: about 3.5 M rows/s for an all fixed-width table, 10-25x
  * the appender's per-value API.
  */
@@ -171,23 +171,25 @@ function enumWriter(col: ColumnContract): ColumnWriter {
 
 /**
  * Strings: DuckDB keeps a string of at most 12 bytes inline in its 16-byte slot (uint32 length,
- * then the bytes, zero padded), so short ASCII strings (names, country codes, labels) are written
- * into a buffer in that layout and copied with one memcpy; longer or non-ASCII strings then get
- * one native call each (`vector_assign_string_element`, which allocates in the vector's heap).
- * Measured on the customers table: about half the cost of a native call per value.
+ * then the bytes, zero padded; the C API's `duckdb_string_t`), so short strings are written into
+ * a buffer in that layout and copied with one memcpy. A longer string's slot holds its length,
+ * its first 4 bytes and a pointer to the bytes, which must live in the vector's string heap:
+ * - packed UTF-8 columns (`Utf8Column`) hand the chunk's bytes to the heap with one native call
+ *   (as the value of row 0, overwritten afterwards) and point each long row's slot into them;
+ * - arrays of JS strings pay one native call per long or non-ASCII string
+ *   (`vector_assign_string_element`, which converts and allocates it).
  */
 const INLINE_MAX = 12;
+const PREFIX = 4;
 
 function stringWriter(col: ColumnContract): ColumnWriter {
   const validity = new Validity();
   const slots = new Uint8Array(CHUNK * 16);
-  const lengths = new Uint32Array(slots.buffer);
+  const words = new Uint32Array(slots.buffer);
   const slow: number[] = [];
-  return (source, from, n, vector) => {
-    if (!Array.isArray(source)) throw new Error(`column ${col.name} (STRING): expected an array of strings in the batch`);
-    validity.reset();
+
+  const writeStrings = (source: (string | null)[], from: number, n: number, vector: bindings.Vector): void => {
     slow.length = 0;
-    slots.fill(0, 0, n * 16);
     for (let j = 0; j < n; j++) {
       const s = source[from + j];
       if (s === null || s === undefined) {
@@ -209,7 +211,7 @@ function stringWriter(col: ColumnContract): ColumnWriter {
         }
         slots[o + k] = code;
       }
-      if (ascii) lengths[j * 4] = len;
+      if (ascii) words[j * 4] = len;
       else {
         slots.fill(0, o, o + INLINE_MAX);
         slow.push(j);
@@ -217,6 +219,49 @@ function stringWriter(col: ColumnContract): ColumnWriter {
     }
     bindings.copy_data_to_vector(vector, 0, slots.buffer, 0, n * 16);
     for (const j of slow) bindings.vector_assign_string_element(vector, j, source[from + j] as string);
+  };
+
+  const writePacked = (source: Utf8Column, from: number, n: number, vector: bindings.Vector): void => {
+    const { bytes, offsets, nulls } = source;
+    let long = false;
+    for (let j = 0; j < n; j++) {
+      const r = from + j;
+      if (nulls[r]) {
+        validity.setNull(j);
+        continue;
+      }
+      const start = offsets[r];
+      const len = offsets[r + 1] - start;
+      words[j * 4] = len;
+      const o = j * 16 + 4;
+      const copied = len <= INLINE_MAX ? len : PREFIX;
+      for (let k = 0; k < copied; k++) slots[o + k] = bytes[start + k];
+      if (len > INLINE_MAX) long = true;
+    }
+    if (long) {
+      const base = offsets[from];
+      bindings.vector_assign_string_element_len(vector, 0, bytes.subarray(base, offsets[from + n]));
+      const head = new Uint32Array(bindings.vector_get_data(vector, 16).slice(0, 16).buffer);
+      const pointerLow = head[2];
+      const pointerHigh = head[3];
+      for (let j = 0; j < n; j++) {
+        const r = from + j;
+        const start = offsets[r];
+        if (nulls[r] || offsets[r + 1] - start <= INLINE_MAX) continue;
+        const address = pointerLow + (start - base);
+        words[j * 4 + 2] = address >>> 0;
+        words[j * 4 + 3] = address >= TWO_32 ? pointerHigh + 1 : pointerHigh;
+      }
+    }
+    bindings.copy_data_to_vector(vector, 0, slots.buffer, 0, n * 16);
+  };
+
+  return (source, from, n, vector) => {
+    validity.reset();
+    slots.fill(0, 0, n * 16);
+    if (Array.isArray(source)) writeStrings(source, from, n, vector);
+    else if (isUtf8Column(source)) writePacked(source, from, n, vector);
+    else throw new Error(`column ${col.name} (STRING): expected strings (an array or packed UTF-8) in the batch`);
     validity.writeTo(vector, n);
   };
 }

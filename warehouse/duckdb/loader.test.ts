@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { allocateBatch, cellValue, NULL_ENUM_CODE, type LandingBatch } from '../../contract/batch.ts';
+import { allocateBatch, cellValue, NULL_ENUM_CODE, packUtf8, type LandingBatch } from '../../contract/batch.ts';
 import type { Row } from '../engine.ts';
 import { openDuckDB, type DuckDBEngine } from './engine.ts';
 import { everyType } from './test-helpers/tables.ts';
@@ -63,7 +63,7 @@ describe('DuckDB landing loader', () => {
     const firstHalf = { ...batch, rowCount: 3000 };
     await writer.append(firstHalf);
     const rest = allocateBatch(everyType, ROWS - 3000);
-    rest.columns = batch.columns.map((col) => col.slice(3000));
+    rest.columns = batch.columns.map((col) => (col as Float64Array | Uint8Array | (string | null)[]).slice(3000));
     rest.rowCount = ROWS - 3000;
     await writer.append(rest);
     await writer.commit();
@@ -71,6 +71,24 @@ describe('DuckDB landing loader', () => {
     const rows = await engine.query('SELECT * FROM landing.every_type ORDER BY id');
     expect(rows).toHaveLength(ROWS);
     for (let i = 0; i < ROWS; i++) expect(rows[i], `row ${i}`).toEqual(expectedRow(batch, i));
+  });
+
+  it('loads strings packed as UTF-8 like the same strings as JS strings (short, long, non-ASCII, NULL)', async () => {
+    engine = await openDuckDB(':memory:');
+    const batch = everyTypeBatch();
+    const labels = batch.columns[8] as (string | null)[];
+    // 12 bytes is the longest inline string; 'ü' is two bytes, so some of these cross that line in bytes only
+    for (let i = 0; i < ROWS; i += 17) labels[i] = ['exactly12byt', 'thirteen13byt', 'ünïcödé12', 'ab', '', '€uro and 𝄞 clef'][i % 6];
+    const packed = { ...batch, columns: batch.columns.map((col, c) => (c === 8 ? packUtf8(labels) : col)) };
+    const writer = await engine.openLanding('landing', [everyType]);
+    await writer.append(packed);
+    await writer.commit();
+
+    const rows = await engine.query('SELECT * FROM landing.every_type ORDER BY id');
+    expect(rows).toHaveLength(ROWS);
+    for (let i = 0; i < ROWS; i++) expect(rows[i], `row ${i}`).toEqual(expectedRow(batch, i));
+    const [{ bytes }] = await engine.query('SELECT sum(strlen(label))::BIGINT AS bytes FROM landing.every_type');
+    expect(bytes).toBe(labels.reduce((sum, l) => sum + (l === null ? 0 : Buffer.byteLength(l)), 0));
   });
 
   it('does not carry NULLs from one data chunk into the next', async () => {
@@ -81,7 +99,7 @@ describe('DuckDB landing loader', () => {
       batch.columns.forEach((col, c) => {
         if (col instanceof Float64Array) col[i] = c === 5 ? i % 2 : i;
         else if (col instanceof Uint8Array) col[i] = i % 3;
-        else col[i] = `v${i}`;
+        else (col as (string | null)[])[i] = `v${i}`;
       });
     }
     const writer = await engine.openLanding('landing', [everyType]);

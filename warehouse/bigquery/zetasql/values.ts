@@ -1,4 +1,4 @@
-import { NULL_ENUM_CODE, type LandingBatch } from '../../../contract/batch.ts';
+import { isUtf8Column, NULL_ENUM_CODE, stringAt, type LandingBatch } from '../../../contract/batch.ts';
 import type { TypeKind } from './catalog.ts';
 
 /**
@@ -83,7 +83,12 @@ export function batchToRows(batch: LandingBatch): RowProto[] {
     if (data instanceof Uint8Array) {
       return (r) => (data[r] === NULL_ENUM_CODE ? {} : { stringValue: col.enumValues![data[r]] });
     }
-    if (Array.isArray(data)) return (r) => (data[r] === null ? {} : { stringValue: data[r] as string });
+    if (Array.isArray(data) || isUtf8Column(data)) {
+      return (r) => {
+        const text = stringAt(data, r);
+        return text === null ? {} : { stringValue: text };
+      };
+    }
     const numbers = data;
     const notNull = (encode: (v: number) => ValueProto) => (r: number) => (Number.isNaN(numbers[r]) ? {} : encode(numbers[r]));
     switch (col.type) {
