@@ -182,6 +182,9 @@ function hashUtf8(a: Uint32Array, b: Uint32Array, col: Utf8Column, n: number): v
 
 /** UTF-16 code units of valid UTF-8 bytes: one per lead byte, two for a 4-byte sequence. */
 function utf16Length(bytes: Uint8Array, start: number, end: number): number {
+  let any = 0;
+  for (let i = start; i < end; i++) any |= bytes[i];
+  if (any < 0x80) return end - start; // ASCII, the common case: no branch per byte
   let units = 0;
   for (let i = start; i < end; i++) {
     const byte = bytes[i];

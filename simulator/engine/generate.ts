@@ -6,7 +6,7 @@ import { fieldHash, keyBase } from '../rng/hash.ts';
 import type { FaultKind } from '../scenario/types.ts';
 import { launchedBy, pickProduct, priceAt } from '../world/products.ts';
 import type { NamePool } from '../world/names.ts';
-import type { PackedStrings } from '../world/packed-strings.ts';
+import { writeDecimal, type PackedStrings } from '../world/packed-strings.ts';
 import { CF, emptyProfile, IF, OF, World, type CustomerProfile } from '../world/world.ts';
 import { columnIndex, type TableSink } from './sink.ts';
 
@@ -266,7 +266,7 @@ function putNull(col: Utf8Column, r: number): void {
   col.nulls[r] = 1;
 }
 
-const DOT = 0x2e, UNDERSCORE = 0x5f, AT = 0x40, ZERO = 0x30;
+const DOT = 0x2e, UNDERSCORE = 0x5f, AT = 0x40;
 
 /**
  * The email of a customer, written as bytes: one of four local-part patterns of the ASCII name
@@ -293,15 +293,7 @@ function putEmail(col: Utf8Column, r: number, pool: NamePool, sex: number, fi: n
     out[o++] = DOT;
     o = mixed ? fe.copyCapitalised(fi, out, o) : fe.copy(fi, out, o);
   }
-  let digits = 1;
-  for (let t = customerId; t >= 10; t = Math.floor(t / 10)) digits++;
-  let v = customerId;
-  for (let k = o + digits - 1; k >= o; k--) {
-    const q = Math.floor(v / 10);
-    out[k] = ZERO + (v - q * 10);
-    v = q;
-  }
-  o += digits;
+  o = writeDecimal(customerId, out, o);
   out[o++] = AT;
   o = mixed ? pool.emailDomains.copyUpper(domain, out, o) : pool.emailDomains.copy(domain, out, o);
   col.offsets[r + 1] = o;

@@ -70,3 +70,31 @@ export class PackedStrings {
 function upper(byte: number): number {
   return byte >= 0x61 && byte <= 0x7a ? byte - 0x20 : byte;
 }
+
+const ZERO = 0x30;
+const INT32_LIMIT = 2 ** 31;
+
+/** Writes a non-negative integer in decimal ASCII; returns the offset after it. */
+export function writeDecimal(value: number, out: Uint8Array, at: number): number {
+  let digits = 1;
+  if (value < INT32_LIMIT) {
+    // int32 division by a constant compiles to a multiplication: several times cheaper than a
+    // floating-point division, and an email has one per digit
+    for (let t = value | 0; t >= 10; t = (t / 10) | 0) digits++;
+    let v = value | 0;
+    for (let k = at + digits - 1; k >= at; k--) {
+      const q = (v / 10) | 0;
+      out[k] = ZERO + v - q * 10;
+      v = q;
+    }
+    return at + digits;
+  }
+  for (let t = value; t >= 10; t = Math.floor(t / 10)) digits++;
+  let v = value;
+  for (let k = at + digits - 1; k >= at; k--) {
+    const q = Math.floor(v / 10);
+    out[k] = ZERO + (v - q * 10);
+    v = q;
+  }
+  return at + digits;
+}
