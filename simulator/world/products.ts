@@ -31,8 +31,10 @@ export interface ProductRange {
   prices: Float64Array;
   /** monthCum[m][p]: cumulative (popularity x category season of month m) over products 0..p. */
   monthCum: Float64Array[];
-  /** monthDraw[m]: an alias table over the whole range with the weights of month m (see pickProduct). */
-  monthDraw: PackedAlias[];
+  /** monthCategory[m]: an alias table over the categories, each weighted by its total popularity x its season in month m. */
+  monthCategory: AliasTable[];
+  /** Per category, an alias table over its products by popularity (see pickProduct). */
+  categoryDraw: ProductAlias;
   /** launchedByDayEnd[d]: products launched before the end of horizon day d (a starting point for launchedBy). */
   launchedByDayEnd: Uint32Array;
   /** Epoch second of the horizon's first day, for launchedByDayEnd. */
@@ -40,24 +42,37 @@ export interface ProductRange {
 }
 
 /**
- * An alias table packed for one memory read per draw: slot i is the record (keep probability
- * as float32, alias index) at keep[2i] and alias[2i + 1], two views of one buffer.
+ * One alias table per category over its products, weighted by popularity, all in one buffer:
+ * slot i (of the category's range [start[c], start[c] + size[c])) is the record at 3i: the keep
+ * probability (float32), the product index kept, and the product index of its alias. A draw
+ * reads one record.
  */
-export interface PackedAlias {
-  size: number;
+export interface ProductAlias {
+  start: Uint32Array;
+  size: Uint32Array;
   keep: Float32Array;
-  alias: Uint32Array;
+  product: Uint32Array;
 }
 
-function packAlias(weights: Float64Array): PackedAlias {
-  const { prob, alias } = buildAlias(weights);
-  const buffer = new ArrayBuffer(prob.length * 8);
-  const packed: PackedAlias = { size: prob.length, keep: new Float32Array(buffer), alias: new Uint32Array(buffer) };
-  for (let i = 0; i < prob.length; i++) {
-    packed.keep[2 * i] = prob[i];
-    packed.alias[2 * i + 1] = alias[i];
-  }
-  return packed;
+function categoryAliases(popularity: Float64Array, category: Uint16Array, categories: number): ProductAlias {
+  const members: number[][] = Array.from({ length: categories }, () => []);
+  for (let p = 0; p < category.length; p++) members[category[p]].push(p);
+  const buffer = new ArrayBuffer(category.length * 12);
+  const table: ProductAlias = { start: new Uint32Array(categories), size: new Uint32Array(categories), keep: new Float32Array(buffer), product: new Uint32Array(buffer) };
+  let at = 0;
+  members.forEach((ids, c) => {
+    table.start[c] = at;
+    table.size[c] = ids.length;
+    if (ids.length === 0) return;
+    const { prob, alias } = buildAlias(ids.map((p) => popularity[p]));
+    for (let i = 0; i < ids.length; i++) {
+      table.keep[3 * (at + i)] = prob[i];
+      table.product[3 * (at + i) + 1] = ids[i];
+      table.product[3 * (at + i) + 2] = ids[alias[i]];
+    }
+    at += ids.length;
+  });
+  return table;
 }
 
 /** Alias draws tried before a draw falls back to the binary search (only when few products are launched). */
@@ -65,20 +80,25 @@ const MAX_ALIAS_DRAWS = 8;
 
 /**
  * Draws a product among those launched (ids 0..launched-1) with weight popularity x season of
- * month m, from the 32-bit hash h. Rejection sampling: an O(1) alias draw over the whole range,
- * redrawn (from the rehashed h) while it lands on a product not launched yet, which gives exactly
- * the weights restricted to the launched prefix. A draw is one random memory read, where a
- * binary search over 50 k products was several; that read is most of the cost of an order line.
- * After MAX_ALIAS_DRAWS misses (early in a horizon that launches most products late) it inverts
- * the prefix's cumulative weights instead, which draws from the same distribution.
+ * month m, from the 32-bit hash h. The weight factors into the category's share in month m (its
+ * total popularity x its season) and the product's share of its category (popularity alone),
+ * so a draw is a category from a small per-month table, then a product from that category's
+ * month-independent table: the tables a line reads stay in cache, where one table over every
+ * product per month did not (12 x 8 bytes x products). Rejection sampling: the pair is redrawn
+ * (from the rehashed h) while it lands on a product not launched yet, which gives exactly the
+ * weights restricted to the launched prefix. After MAX_ALIAS_DRAWS misses (early in a horizon
+ * that launches most products late) it inverts the prefix's cumulative weights instead, which
+ * draws from the same distribution.
  */
 export function pickProduct(range: ProductRange, m: number, launched: number, h: number): number {
-  const table = range.monthDraw[m];
-  const size = table.size;
+  const categories = range.monthCategory[m];
+  const table = range.categoryDraw;
   for (let k = 0; k < MAX_ALIAS_DRAWS; k++) {
-    const x = ((h + 0.5) / 4294967296) * size;
+    const c = categories.pick((h + 0.5) / 4294967296);
+    const x = ((mix32((h ^ 0x85ebca6b) >>> 0) + 0.5) / 4294967296) * table.size[c];
     const i = Math.floor(x);
-    const p = x - i < table.keep[2 * i] ? i : table.alias[2 * i + 1];
+    const slot = 3 * (table.start[c] + i);
+    const p = x - i < table.keep[slot] ? table.product[slot + 1] : table.product[slot + 2];
     if (p < launched) return p;
     h = mix32((h + 0x9e3779b9) >>> 0);
   }
@@ -189,20 +209,30 @@ export function buildProducts(scenario: Scenario, calendar: Calendar, catalog: P
   }
   priceStart[n] = secs.length;
 
+  // Weights: popularity (Zipf over the shuffled ranks) x the category's season of the month.
+  const popularity = new Float64Array(n);
+  for (let p = 0; p < n; p++) popularity[p] = Math.pow(rank[p] + 1, -b.popularity_zipf);
+  // A weight of 1e-12 per product keeps a month in which every category is out of season drawable.
+  const EPSILON = 1e-12;
+  const categoryPopularity = new Float64Array(cats.length);
+  const categorySize = new Float64Array(cats.length);
+  for (let p = 0; p < n; p++) {
+    categoryPopularity[category[p]] += popularity[p];
+    categorySize[category[p]]++;
+  }
   const monthCum: Float64Array[] = [];
-  const monthDraw: PackedAlias[] = [];
-  const weights = new Float64Array(n);
+  const monthCategory: AliasTable[] = [];
   for (let m = 0; m < 12; m++) {
     const cum = new Float64Array(n);
     let s = 0;
     for (let p = 0; p < n; p++) {
-      weights[p] = Math.pow(rank[p] + 1, -b.popularity_zipf) * cats[category[p]].season[m] + 1e-12;
-      s += weights[p];
+      s += popularity[p] * cats[category[p]].season[m] + EPSILON;
       cum[p] = s;
     }
     monthCum.push(cum);
-    monthDraw.push(packAlias(weights));
+    monthCategory.push(new AliasTable(cats.map((c, ci) => categoryPopularity[ci] * c.season[m] + EPSILON * categorySize[ci])));
   }
+  const categoryDraw = categoryAliases(popularity, category, cats.length);
 
   const launchedByDayEnd = new Uint32Array(calendar.days);
   let launchedCount = 0;
@@ -226,7 +256,8 @@ export function buildProducts(scenario: Scenario, calendar: Calendar, catalog: P
     priceStart,
     prices: Float64Array.from(secs.flatMap((sec, k) => [sec, cents[k]])),
     monthCum,
-    monthDraw,
+    monthCategory,
+    categoryDraw,
   };
 }
 
