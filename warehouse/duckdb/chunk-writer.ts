@@ -113,9 +113,9 @@ function int64Writer(col: ColumnContract, round: boolean): ColumnWriter {
         validity.setNull(j);
         v = 0;
       } else if (round) v = Math.round(v);
-      const high = Math.floor(v * INV_TWO_32);
-      out[2 * j] = (v - high * TWO_32) | 0;
-      out[2 * j + 1] = high;
+      // ToInt32 keeps the low 32 bits (two's complement for negatives): one instruction
+      out[2 * j] = v | 0;
+      out[2 * j + 1] = Math.floor(v * INV_TWO_32);
     }
     bindings.copy_data_to_vector(vector, 0, out.buffer, 0, n * 8);
     validity.writeTo(vector, n);
