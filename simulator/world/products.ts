@@ -212,25 +212,23 @@ export function buildProducts(scenario: Scenario, calendar: Calendar, catalog: P
   // Weights: popularity (Zipf over the shuffled ranks) x the category's season of the month.
   const popularity = new Float64Array(n);
   for (let p = 0; p < n; p++) popularity[p] = Math.pow(rank[p] + 1, -b.popularity_zipf);
-  // A weight of 1e-12 per product keeps a month in which every category is out of season drawable.
+  // A season floor of 1e-12 keeps a month in which every category is out of season drawable
+  // (by popularity). It goes into the season, not onto each product's weight, so the weights
+  // still factor into category x product and both draw paths stay exact.
   const EPSILON = 1e-12;
   const categoryPopularity = new Float64Array(cats.length);
-  const categorySize = new Float64Array(cats.length);
-  for (let p = 0; p < n; p++) {
-    categoryPopularity[category[p]] += popularity[p];
-    categorySize[category[p]]++;
-  }
+  for (let p = 0; p < n; p++) categoryPopularity[category[p]] += popularity[p];
   const monthCum: Float64Array[] = [];
   const monthCategory: AliasTable[] = [];
   for (let m = 0; m < 12; m++) {
     const cum = new Float64Array(n);
     let s = 0;
     for (let p = 0; p < n; p++) {
-      s += popularity[p] * cats[category[p]].season[m] + EPSILON;
+      s += popularity[p] * (cats[category[p]].season[m] + EPSILON);
       cum[p] = s;
     }
     monthCum.push(cum);
-    monthCategory.push(new AliasTable(cats.map((c, ci) => categoryPopularity[ci] * c.season[m] + EPSILON * categorySize[ci])));
+    monthCategory.push(new AliasTable(cats.map((c, ci) => categoryPopularity[ci] * (c.season[m] + EPSILON))));
   }
   const categoryDraw = categoryAliases(popularity, category, cats.length);
 

@@ -47,30 +47,18 @@ describe('product draws', () => {
   it('draws among the launched products with their weights (alias draws, redrawn past the launched prefix)', () => {
     const scenario = scenarioOf({ seed: 5, products: 20_000 });
     const range = buildProducts(scenario, new Calendar(scenario), builtinCatalog(scenario));
-    const draws = 200_000;
     // Whole range, most of it, a few hundred (mostly redraws) and three (the binary-search fallback).
-    for (const [month, launched] of [[0, range.count], [6, 12_000], [11, 300], [3, 3]]) {
-      const cum = range.monthCum[month];
-      const total = cum[launched - 1];
-      // 40 bins of equal expected mass over the launched prefix
-      const bins = 40;
-      const edges = Array.from({ length: bins }, (_, b) => searchCumulative(cum, ((b + 1) / bins) * total, 0, launched));
-      const binOf = (p: number) => edges.findIndex((e) => p <= e);
-      const counts = new Array(bins).fill(0);
-      const expected = new Array(bins).fill(0);
-      for (let p = 0; p < launched; p++) expected[binOf(p)] += (cum[p] - (p > 0 ? cum[p - 1] : 0)) / total;
-      for (let i = 0; i < draws; i++) {
-        const p = pickProduct(range, month, launched, h32(5, 'draw', i, launched));
-        if (!(p >= 0 && p < launched)) expect({ launched, p }).toEqual({ launched, p: 'within the launched prefix' });
-        counts[binOf(p)]++;
-      }
-      for (let b = 0; b < bins; b++) {
-        const sd = Math.sqrt(draws * expected[b] * (1 - expected[b]));
-        expect(Math.abs(counts[b] - draws * expected[b]), `month ${month}, launched ${launched}, bin ${b}`).toBeLessThanOrEqual(5 * sd + 1);
-      }
-      // a pure function of its inputs
-      expect(pickProduct(range, month, launched, 123_456_789)).toBe(pickProduct(range, month, launched, 123_456_789));
-    }
+    expectDrawsFollowWeights(range, [[0, range.count], [6, 12_000], [11, 300], [3, 3]]);
+  });
+
+  it('draws by popularity in a month when every category is out of season', () => {
+    const scenario = scenarioOf({ seed: 5, products: 2_000 });
+    for (const category of scenario.categories) category.season[0] = 0;
+    const range = buildProducts(scenario, new Calendar(scenario), builtinCatalog(scenario));
+    const cum = range.monthCum[0];
+    // the exact weights are then popularity alone: the draws must follow them on both paths
+    expect(cum[range.count - 1]).toBeGreaterThan(0);
+    expectDrawsFollowWeights(range, [[0, range.count], [0, 300], [0, 3]]);
   });
 
   it('launchedBy from the per-day table equals a scan of the launch times', () => {
@@ -87,3 +75,29 @@ describe('product draws', () => {
     expect(Array.from(cumulative([1, 2, 3]))).toEqual([1, 3, 6]);
   });
 });
+
+/** Draws of pickProduct against the exact weights (monthCum) in 40 bins of equal expected mass. */
+function expectDrawsFollowWeights(range: ReturnType<typeof buildProducts>, cases: [number, number][]): void {
+  const draws = 200_000;
+  for (const [month, launched] of cases) {
+    const cum = range.monthCum[month];
+    const total = cum[launched - 1];
+    const bins = 40;
+    const edges = Array.from({ length: bins }, (_, b) => searchCumulative(cum, ((b + 1) / bins) * total, 0, launched));
+    const binOf = (p: number) => edges.findIndex((e) => p <= e);
+    const counts = new Array(bins).fill(0);
+    const expected = new Array(bins).fill(0);
+    for (let p = 0; p < launched; p++) expected[binOf(p)] += (cum[p] - (p > 0 ? cum[p - 1] : 0)) / total;
+    for (let i = 0; i < draws; i++) {
+      const p = pickProduct(range, month, launched, h32(5, 'draw', i, launched));
+      if (!(p >= 0 && p < launched)) expect({ launched, p }).toEqual({ launched, p: 'within the launched prefix' });
+      counts[binOf(p)]++;
+    }
+    for (let b = 0; b < bins; b++) {
+      const sd = Math.sqrt(draws * expected[b] * (1 - expected[b]));
+      expect(Math.abs(counts[b] - draws * expected[b]), `month ${month}, launched ${launched}, bin ${b}`).toBeLessThanOrEqual(5 * sd + 1);
+    }
+    // a pure function of its inputs
+    expect(pickProduct(range, month, launched, 123_456_789)).toBe(pickProduct(range, month, launched, 123_456_789));
+  }
+}
