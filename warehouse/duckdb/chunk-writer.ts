@@ -113,9 +113,11 @@ function int64Writer(col: ColumnContract, round: boolean): ColumnWriter {
         validity.setNull(j);
         v = 0;
       } else if (round) v = Math.round(v);
-      // ToInt32 keeps the low 32 bits (two's complement for negatives): one instruction
-      out[2 * j] = v | 0;
-      out[2 * j + 1] = Math.floor(v * INV_TWO_32);
+      // Both words from the floored high word, so a fraction (never in the contract) floors the
+      // whole value instead of splitting two ways (v | 0 alone truncates toward zero).
+      const high = Math.floor(v * INV_TWO_32);
+      out[2 * j] = (v - high * TWO_32) | 0;
+      out[2 * j + 1] = high;
     }
     bindings.copy_data_to_vector(vector, 0, out.buffer, 0, n * 8);
     validity.writeTo(vector, n);
