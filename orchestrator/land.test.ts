@@ -1,7 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { allocateBatch, type LandingBatch } from '../contract/batch.ts';
 import { customers, LANDING_TABLES, orders } from '../contract/landing.ts';
+import type { Worker } from 'node:worker_threads';
+import { simulate } from '../simulator/index.ts';
+import { resolveScenario } from '../simulator/scenario/resolve.ts';
 import { openDuckDB, type DuckDBEngine } from '../warehouse/duckdb/engine.ts';
+import type { Engine } from '../warehouse/engine.ts';
 import { landSimulation, readLandingMeta, type LandingSource } from './land.ts';
 
 function customerBatch(from: number, rows: number): LandingBatch {
@@ -39,6 +43,16 @@ afterEach(async () => {
 });
 
 describe('landSimulation', () => {
+  it('stops the generator thread of a simulation it could not start to land', async () => {
+    // a lone worker starts with simulate(); a warehouse that cannot be opened must not leave it waiting
+    const simulation = simulate(resolveScenario({ overrides: { seed: 3, scale: 'small' } as never }), { workers: 1 });
+    const locked = { openLanding: () => Promise.reject(new Error('warehouse is locked')) } as unknown as Engine;
+    await expect(landSimulation(locked, simulation, () => ({}))).rejects.toThrow('warehouse is locked');
+    const workers = (simulation as unknown as { pool: { workers: Worker[] } }).pool.workers;
+    expect(workers.map((w) => w.threadId)).toEqual([-1]); // -1: the thread has exited
+    expect(() => simulation.batches()).toThrow(/after close\(\)/);
+  });
+
   it('lands every table and _sim_meta together, counting rows per table', async () => {
     engine = await openDuckDB(':memory:');
     const outcome = await landSimulation(engine, source([customerBatch(1, 300), customerBatch(301, 200)]), () => ({ seed: '42', as_of: '2024-03-31' }));

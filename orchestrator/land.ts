@@ -12,6 +12,8 @@ export interface LandingSource {
   batches(): AsyncIterable<LandingBatch>;
   /** Takes back a batch once it is loaded, for its arrays to be reused (optional). */
   release?(batch: LandingBatch): void;
+  /** Stops a source that will not be read (its generator threads), when the landing fails first. */
+  close?(): Promise<void>;
 }
 
 export interface LandedTable {
@@ -43,7 +45,13 @@ export async function landSimulation(
   progress: LandingProgress = {},
 ): Promise<LandingOutcome> {
   const started = performance.now();
-  const writer = await engine.openLanding(LANDING_SCHEMA, [...LANDING_TABLES, landingMeta]);
+  let writer: Awaited<ReturnType<Engine['openLanding']>>;
+  try {
+    writer = await engine.openLanding(LANDING_SCHEMA, [...LANDING_TABLES, landingMeta]);
+  } catch (error) {
+    await source.close?.().catch(() => undefined);
+    throw error;
+  }
   const rows = new Map<string, number>(LANDING_TABLES.map((t) => [t.name, 0]));
   let total = 0;
   try {

@@ -38,6 +38,13 @@ export interface Simulation {
   release(batch: LandingBatch): void;
   /** Rows, digests and fault counts; valid after batches() is fully consumed. */
   summary(): SimulationSummary;
+  /**
+   * Stops the simulation's generator threads, for a simulation that will not be read to the
+   * end (a landing that failed before it began): a lone worker starts with the simulation and
+   * would otherwise wait, idle, until the process exits. Reading it afterwards throws. Not
+   * needed after the batches were read to the end, which stops the threads itself.
+   */
+  close(): Promise<void>;
 }
 
 export const DEFAULT_BATCH_SIZE = 65_536;
@@ -95,6 +102,7 @@ class SimulationRun implements Simulation {
   private faults: FaultCounts = emptyFaultCounts();
   private consumed = false;
   private started = false;
+  private closed = false;
   /** The sinks of this thread (products, customers; every table in process), to take back released batches. */
   private localSinks?: Sinks;
   /** Which worker produced a batch still out with the consumer. */
@@ -141,6 +149,7 @@ class SimulationRun implements Simulation {
   }
 
   batches(): AsyncIterable<LandingBatch> {
+    if (this.closed) throw new Error('Simulation.batches() after close(); call simulate() again');
     if (this.started) throw new Error('Simulation.batches() can be iterated only once; call simulate() again');
     this.started = true;
     return this.workers > 0 ? this.fromWorkers() : this.inProcess();
@@ -247,6 +256,11 @@ class SimulationRun implements Simulation {
     } finally {
       await pool.terminate();
     }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.pool?.terminate();
   }
 
   summary(): SimulationSummary {
