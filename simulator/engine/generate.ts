@@ -6,7 +6,7 @@ import { fieldHash, keyBase } from '../rng/hash.ts';
 import type { FaultKind } from '../scenario/types.ts';
 import { launchedBy, pickProduct, priceAt } from '../world/products.ts';
 import type { NamePool } from '../world/names.ts';
-import { writeDecimal, type PackedStrings } from '../world/packed-strings.ts';
+import { upper, writeDecimal, type PackedStrings } from '../world/packed-strings.ts';
 import { CF, emptyProfile, IF, OF, World, type CustomerProfile } from '../world/world.ts';
 import { columnIndex, type TableSink } from './sink.ts';
 
@@ -286,7 +286,7 @@ function putEmail(col: Utf8Column, r: number, pool: NamePool, sex: number, fi: n
     o = mixed ? le.copyCapitalised(li, out, o) : le.copy(li, out, o);
   } else if (pattern === 1) {
     const initial = fe.firstByte(fi);
-    out[o++] = mixed && initial >= 0x61 && initial <= 0x7a ? initial - 0x20 : initial;
+    out[o++] = mixed ? upper(initial) : initial;
     o = mixed ? le.copyCapitalised(li, out, o) : le.copy(li, out, o);
   } else {
     o = mixed ? le.copyCapitalised(li, out, o) : le.copy(li, out, o);

@@ -67,7 +67,8 @@ export class PackedStrings {
   }
 }
 
-function upper(byte: number): number {
+/** The ASCII upper case of a byte (a-z), other bytes unchanged. */
+export function upper(byte: number): number {
   return byte >= 0x61 && byte <= 0x7a ? byte - 0x20 : byte;
 }
 
