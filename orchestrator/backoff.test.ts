@@ -35,4 +35,14 @@ describe('withBackoff', () => {
     await expect(withBackoff(permanent, { retries: 5, baseMs: 1, sleep }).execute('select 1')).rejects.toThrow('Binder Error');
     expect(permanent.calls).toBe(1);
   });
+
+  it("keeps the engine's thread default and its sessions, whose statements are retried too", async () => {
+    const sleep = async () => undefined;
+    const session = flakyEngine([new EngineError('conflict', 'x', true)]);
+    const engine = { ...flakyEngine([]), defaultThreads: async () => 1, session: (index: number) => (index === 2 ? session : engine) } as unknown as Engine;
+    const wrapped = withBackoff(engine, { retries: 2, baseMs: 1, sleep });
+    expect(await wrapped.defaultThreads?.()).toBe(1);
+    await wrapped.session!(2).execute('select 1');
+    expect(session.calls).toBe(2);
+  });
 });

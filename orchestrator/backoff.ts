@@ -42,6 +42,10 @@ export function withBackoff(engine: Engine, policy: BackoffPolicy = DEFAULT_BACK
     listColumns: (schema, name) => retrying(() => engine.listColumns(schema, name)),
     close: () => engine.close(),
   };
+  // The optional capabilities pass through: without them a build would run the runner's default
+  // threads (not the engine's) on one connection (not a session per thread).
   if (engine.beginRun) wrapped.beginRun = (runId) => engine.beginRun!(runId);
+  if (engine.defaultThreads) wrapped.defaultThreads = () => engine.defaultThreads!();
+  if (engine.session) wrapped.session = (index) => withBackoff(engine.session!(index), policy);
   return wrapped;
 }
