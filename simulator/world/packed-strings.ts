@@ -1,3 +1,5 @@
+import { packUtf8 } from '../../contract/batch.ts';
+
 /**
  * A fixed list of strings packed as UTF-8 into one byte buffer, for generators that write string
  * columns as bytes (contract/batch.ts `Utf8Column`). One buffer per list keeps a random pick to
@@ -6,30 +8,21 @@
  */
 export class PackedStrings {
   readonly bytes: Uint8Array;
-  /** Byte offset of string i in `bytes`; its length is `lengths[i]`. */
-  readonly starts: Int32Array;
-  readonly lengths: Int32Array;
+  /** String i is bytes[offsets[i], offsets[i + 1]) (a `Utf8Column` without NULLs). */
+  readonly offsets: Int32Array;
   /** The longest string, in bytes (what a writer reserves for one pick). */
   readonly maxLength: number;
   /** Every string is ASCII (one byte per character). */
   readonly ascii: boolean;
 
   constructor(readonly values: readonly string[]) {
-    const encoder = new TextEncoder();
-    const encoded = values.map((v) => encoder.encode(v));
-    const total = encoded.reduce((sum, e) => sum + e.length, 0);
-    this.bytes = new Uint8Array(total);
-    this.starts = new Int32Array(values.length);
-    this.lengths = new Int32Array(values.length);
-    let at = 0;
-    encoded.forEach((e, i) => {
-      this.bytes.set(e, at);
-      this.starts[i] = at;
-      this.lengths[i] = e.length;
-      at += e.length;
-    });
-    this.maxLength = encoded.reduce((max, e) => Math.max(max, e.length), 0);
-    this.ascii = total === values.reduce((sum, v) => sum + v.length, 0) && values.every((v) => /^[\x00-\x7f]*$/.test(v));
+    const packed = packUtf8(values);
+    this.bytes = packed.bytes;
+    this.offsets = packed.offsets;
+    let max = 0;
+    for (let i = 0; i < values.length; i++) max = Math.max(max, this.offsets[i + 1] - this.offsets[i]);
+    this.maxLength = max;
+    this.ascii = this.bytes.every((byte) => byte < 0x80);
   }
 
   get length(): number {
@@ -39,8 +32,8 @@ export class PackedStrings {
   /** Copies string i to `out` at `at`; returns the offset after it. */
   copy(i: number, out: Uint8Array, at: number): number {
     const src = this.bytes;
-    const start = this.starts[i];
-    const n = this.lengths[i];
+    const start = this.offsets[i];
+    const n = this.offsets[i + 1] - start;
     for (let k = 0; k < n; k++) out[at + k] = src[start + k];
     return at + n;
   }
@@ -48,8 +41,8 @@ export class PackedStrings {
   /** Copies string i in ASCII upper case (its letters a-z; an ASCII list only). */
   copyUpper(i: number, out: Uint8Array, at: number): number {
     const src = this.bytes;
-    const start = this.starts[i];
-    const n = this.lengths[i];
+    const start = this.offsets[i];
+    const n = this.offsets[i + 1] - start;
     for (let k = 0; k < n; k++) out[at + k] = upper(src[start + k]);
     return at + n;
   }
@@ -63,7 +56,7 @@ export class PackedStrings {
 
   /** The first byte of string i (its first character, in an ASCII list). */
   firstByte(i: number): number {
-    return this.bytes[this.starts[i]];
+    return this.bytes[this.offsets[i]];
   }
 }
 
