@@ -45,4 +45,11 @@ describe('withBackoff', () => {
     await wrapped.session!(2).execute('select 1');
     expect(session.calls).toBe(2);
   });
+
+  it("keeps the engine's key-test proofs", async () => {
+    const proof = ['select 1'];
+    const engine = { ...flakyEngine([]), proveKeyTest: async () => proof } as unknown as Engine;
+    const wrapped = withBackoff(engine, { retries: 2, baseMs: 1, sleep: async () => undefined });
+    expect(await wrapped.proveKeyTest?.({ test: 'unique', relation: 't', column: 'id' })).toBe(proof);
+  });
 });

@@ -43,9 +43,11 @@ export function withBackoff(engine: Engine, policy: BackoffPolicy = DEFAULT_BACK
     close: () => engine.close(),
   };
   // The optional capabilities pass through: without them a build would run the runner's default
-  // threads (not the engine's) on one connection (not a session per thread).
+  // threads (not the engine's) on one connection (not a session per thread), and key tests
+  // would skip the engine's proofs.
   if (engine.beginRun) wrapped.beginRun = (runId) => engine.beginRun!(runId);
   if (engine.defaultThreads) wrapped.defaultThreads = () => engine.defaultThreads!();
+  if (engine.proveKeyTest) wrapped.proveKeyTest = (check) => retrying(() => engine.proveKeyTest!(check));
   if (engine.session) wrapped.session = (index) => withBackoff(engine.session!(index), policy);
   return wrapped;
 }

@@ -70,7 +70,23 @@ export interface Engine {
    * cap and the machine's cores.
    */
   defaultThreads?(): Promise<number>;
+  /**
+   * Optional: proves cheaply that a `unique` or `relationships` data test passes, and returns
+   * the statements it ran; undefined means "not proven" and the test's own SQL decides (as it
+   * always does on engines without this). A proof never reports a failure, so failure counts
+   * and stored failures always come from dbt's query. DuckDB proves integer keys with bitmaps.
+   */
+  proveKeyTest?(check: KeyTestCheck): Promise<string[] | undefined>;
 }
+
+/**
+ * The question a key test asks, on SQL the test itself would read: `relation` is the tested
+ * relation (a subquery when the test has a `where`), `column` and `field` are the test's
+ * column expressions, `to` the parent relation of `relationships`.
+ */
+export type KeyTestCheck =
+  | { test: 'unique'; relation: string; column: string }
+  | { test: 'relationships'; relation: string; column: string; to: string; field: string };
 
 /** Threads of a build when neither --threads nor the engine says otherwise (as dbt's profiles often do). */
 export const DEFAULT_THREADS = 4;

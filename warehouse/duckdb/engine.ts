@@ -3,8 +3,9 @@ import path from 'node:path';
 import { DuckDBConnection, DuckDBInstance, type DuckDBAppender } from '@duckdb/node-api';
 import { InputError } from '../../contract/errors.ts';
 import type { TableContract } from '../../contract/types.ts';
-import { DEFAULT_THREADS, EngineError, type ColumnInfo, type Engine, type ExecuteResult, type LandingWriter, type RelationInfo, type Row } from '../engine.ts';
+import { DEFAULT_THREADS, EngineError, type ColumnInfo, type Engine, type ExecuteResult, type KeyTestCheck, type LandingWriter, type RelationInfo, type Row } from '../engine.ts';
 import { duckdbDialect } from './dialect.ts';
+import { proveKeyTest } from './key-tests.ts';
 import { DuckDBLandingWriter, LOADING_PREFIX } from './landing.ts';
 import { sqlString } from './types.ts';
 import { plainValueConverter } from './values.ts';
@@ -91,6 +92,11 @@ export class DuckDBEngine implements Engine {
       owner.sessions.set(index, session);
     }
     return session;
+  }
+
+  /** Integer keys: one bit per key value instead of dbt's GROUP BY or join (see key-tests.ts). */
+  proveKeyTest(check: KeyTestCheck): Promise<string[] | undefined> {
+    return proveKeyTest((sql) => this.query(sql), check);
   }
 
   async ensureSchema(schema: string): Promise<void> {

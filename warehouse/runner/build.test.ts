@@ -9,6 +9,7 @@ import { runUnitTests } from '../testing/unit.ts';
 import { build, type BuildOptions, type RunEvent } from './build.ts';
 import { isInputFailure } from './errors.ts';
 import { exitCodeOfRun } from './report.ts';
+import { PROOF_MESSAGE } from './nodes.ts';
 import { addFailingUnitTest, MINI_RAW_SQL, writeMiniProject } from './test-project.ts';
 
 const target: TargetInfo = { name: 'test', type: 'duckdb', schema: 'main' };
@@ -57,6 +58,10 @@ describe('build', () => {
     expect(fct).toMatchObject({ status: 'success', adapter_response: { rows_affected: 3 }, failures: null, relation_name: '"marts"."fct_orders"', thread_id: 'Thread-1' });
     expect(fct.timing.map((t) => t.name)).toEqual(['compile', 'execute']);
     expect(results.results.find((r) => r.unique_id.startsWith('test.mini.accepted_values'))).toMatchObject({ status: 'warn', failures: 1 });
+    // DuckDB proves a passing unique test on a table's integer key from a bitmap (the query is still its compiled code)
+    const unique = results.results.find((r) => r.unique_id.startsWith('test.mini.unique_fct_orders_order_id'))!;
+    expect(unique).toMatchObject({ status: 'pass', failures: 0, adapter_response: { _message: PROOF_MESSAGE, code: 'BITMAP' } });
+    expect(unique.compiled_code).toMatch(/group by order_id\nhaving count\(\*\) > 1/);
 
     const file = writeRunResults(path.join(dir, 'target'), results);
     const json = JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -70,7 +75,7 @@ describe('build', () => {
     await engine.execute(`insert into raw.orders values (3, 9, 'placed', 2.00)`);
     const results = await run();
     const unique = results.results.find((r) => r.unique_id.startsWith('test.mini.unique_stg_orders_order_id'))!;
-    expect(unique).toMatchObject({ status: 'fail', failures: 1 });
+    expect(unique).toMatchObject({ status: 'fail', failures: 1, adapter_response: {} });
     expect(results.results.find((r) => r.unique_id === 'model.mini.fct_orders')).toMatchObject({ status: 'skipped', message: 'skipped: upstream test unique_stg_orders_order_id failed' });
     expect(results.results.find((r) => r.unique_id === 'model.mini.customer_totals')).toMatchObject({ status: 'skipped', message: 'skipped: upstream test unique_stg_orders_order_id failed' });
     expect(results.results.find((r) => r.unique_id.startsWith('test.mini.unique_fct_orders_order_id'))!.status).toBe('skipped');

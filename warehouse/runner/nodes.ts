@@ -1,5 +1,5 @@
 import { InputError } from '../../contract/errors.ts';
-import type { Engine } from '../engine.ts';
+import type { Engine, KeyTestCheck } from '../engine.ts';
 import { incrementalConfig, tableConfig } from '../materializations/config.ts';
 import { StatementLog } from '../materializations/execute.ts';
 import { materializeIncremental } from '../materializations/incremental.ts';
@@ -8,8 +8,8 @@ import { materializeSnapshot, snapshotSettings } from '../materializations/snaps
 import { materializeTable, materializeView } from '../materializations/table.ts';
 import type { CompileContext, ExecutableNode, GenericTestNode, ModelNode, Project, RelationRef, SeedNode, SnapshotNode, TestNode } from '../project/types.ts';
 import { compileNode, isProjectGenericTest, relationFor, renderTestWhere, resolveTestArgs } from '../render/compile.ts';
-import { BATCH_RELATION, runDataTest, runDataTestBatch, type DataTestConfig } from '../testing/data-test.ts';
-import { GENERIC_TESTS, genericTestSql } from '../testing/generic.ts';
+import { BATCH_RELATION, judgeFailures, runDataTest, runDataTestBatch, type DataTestConfig } from '../testing/data-test.ts';
+import { GENERIC_TESTS, genericTestSql, keyTestCheck } from '../testing/generic.ts';
 import type { NodeStatus } from '../artifacts/run-results.ts';
 import { relationKind } from '../materializations/execute.ts';
 import { NO_HOOKS, planHooks, runHooks, type HookPlan } from './hooks.ts';
@@ -176,16 +176,22 @@ export function auditSchema(node: TestNode, targetSchema: string): string {
 }
 
 async function runTest(ctx: NodeRunContext, node: TestNode, trace: NodeTrace): Promise<NodeOutcome> {
-  const [sql, compileSeconds] = timed(() => testSql(ctx, node));
+  const [prepared, compileSeconds] = timed(() => prepareTest(ctx, node));
+  const { sql } = prepared;
   trace.compiledCode = sql;
-  const outcome = await runDataTest(ctx.engine, {
-    name: node.config.alias ?? node.name,
-    uniqueId: node.uniqueId,
-    sql,
-    config: testConfig(node),
-    auditSchema: auditSchema(node, ctx.compile.target.schema),
-    where: `${node.location.file}:${node.location.line}`,
-  });
+  const config = testConfig(node);
+  const where = `${node.location.file}:${node.location.line}`;
+  const proof = await keyTestProof(ctx, prepared.check, config);
+  const outcome = proof
+    ? { ...judgeFailures(config, where)(0), statements: proof, storedIn: undefined, adapterMessage: PROOF_MESSAGE }
+    : await runDataTest(ctx.engine, {
+        name: node.config.alias ?? node.name,
+        uniqueId: node.uniqueId,
+        sql,
+        config,
+        auditSchema: auditSchema(node, ctx.compile.target.schema),
+        where,
+      });
   trace.statements = outcome.statements;
   return {
     status: outcome.status,
@@ -193,9 +199,24 @@ async function runTest(ctx: NodeRunContext, node: TestNode, trace: NodeTrace): P
     failures: outcome.failures,
     compiledCode: sql,
     relationName: outcome.storedIn,
+    adapterMessage: 'adapterMessage' in outcome ? outcome.adapterMessage : undefined,
     statements: outcome.statements,
     compileSeconds,
   };
+}
+
+/** run_results' adapter_response._message of a key test the engine proved (code BITMAP). */
+export const PROOF_MESSAGE = 'BITMAP proved without the test query: no failing rows';
+
+/**
+ * A `unique` or `relationships` test the engine proves passing (Engine.proveKeyTest) skips
+ * dbt's query; a proof never reports failures, so those are always counted by the query. Not
+ * with stored failures or a custom fail_calc, which read the query's rows.
+ */
+async function keyTestProof(ctx: NodeRunContext, check: KeyTestCheck | undefined, config: DataTestConfig): Promise<string[] | undefined> {
+  if (!check || !ctx.engine.proveKeyTest || config.store_failures) return undefined;
+  if (config.fail_calc !== undefined && config.fail_calc.replace(/\s+/g, '').toLowerCase() !== 'count(*)') return undefined;
+  return ctx.engine.proveKeyTest(check);
 }
 
 function testConfig(node: TestNode): DataTestConfig {
@@ -255,19 +276,21 @@ export async function runTestBatch(ctx: NodeRunContext, nodes: readonly GenericT
   }));
 }
 
-function testSql(ctx: NodeRunContext, node: TestNode): string {
-  if (node.kind === 'singular') return compileNode(ctx.project, node.uniqueId, ctx.compile).sql;
+/** The test's SQL, and for a built-in key test the question an engine may prove instead. */
+function prepareTest(ctx: NodeRunContext, node: TestNode): { sql: string; check?: KeyTestCheck } {
+  if (node.kind === 'singular') return { sql: compileNode(ctx.project, node.uniqueId, ctx.compile).sql };
   const name = node.testMetadata.name;
   // A project-defined generic test ({% test name(model, ...) %}) is rendered by the front end.
-  if (isProjectGenericTest(ctx.project, node)) return compileNode(ctx.project, node.uniqueId, ctx.compile).sql;
+  if (isProjectGenericTest(ctx.project, node)) return { sql: compileNode(ctx.project, node.uniqueId, ctx.compile).sql };
   if (!GENERIC_TESTS.includes(name)) {
     throw new InputError(`${node.location.file}:${node.location.line}: unknown generic test '${name}' (known: ${GENERIC_TESTS.join(', ')}, or a {% test %} macro in the project)`);
   }
   const args = resolveTestArgs(ctx.project, node, ctx.compile);
   const asOf = String(ctx.vars.as_of ?? '');
   const where = renderTestWhere(ctx.project, node, ctx.compile);
+  const genericCtx = { dialect: ctx.engine.dialect, asOf, where };
   try {
-    return genericTestSql(name, args, { dialect: ctx.engine.dialect, asOf, where });
+    return { sql: genericTestSql(name, args, genericCtx), check: keyTestCheck(name, args, genericCtx) };
   } catch (error) {
     if (error instanceof InputError) throw new InputError(`${node.location.file}:${node.location.line}: ${error.message}`);
     throw error;

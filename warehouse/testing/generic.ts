@@ -1,5 +1,6 @@
 import { InputError } from '../../contract/errors.ts';
 import type { Dialect } from '../dialect.ts';
+import type { KeyTestCheck } from '../engine.ts';
 
 /**
  * SQL for the generic data tests, in the form dbt-core and dbt_utils define them: each returns
@@ -112,6 +113,21 @@ export function genericTestSql(name: string, args: TestArgs, ctx: GenericTestCon
   const generate = GENERATORS[name];
   if (!generate) throw new InputError(`unknown generic test '${name}' (known: ${GENERIC_TESTS.join(', ')})`);
   return generate(args, ctx);
+}
+
+/**
+ * What a `unique` or `relationships` test asks, in the same SQL pieces its query reads (the
+ * tested relation with its `where`, the column, the parent), for an engine that can prove the
+ * answer more cheaply (Engine.proveKeyTest); undefined for every other test.
+ */
+export function keyTestCheck(name: string, args: TestArgs, ctx: GenericTestContext): KeyTestCheck | undefined {
+  if (name === 'unique') return { test: 'unique', relation: model(args, ctx), column: column(args, 'unique') };
+  if (name === 'relationships') {
+    const to = String(required(args.to, 'relationships', 'to'));
+    const field = String(required(args.field, 'relationships', 'field'));
+    return { test: 'relationships', relation: model(args, ctx), column: column(args, 'relationships'), to, field };
+  }
+  return undefined;
 }
 
 function model(args: TestArgs, ctx: GenericTestContext): string {
