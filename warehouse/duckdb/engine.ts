@@ -43,12 +43,15 @@ export class DuckDBEngine implements Engine {
   static async open(file: string): Promise<DuckDBEngine> {
     let instance: DuckDBInstance;
     const memoryLimit = file === ':memory:' ? undefined : warehouseMemoryLimit();
+    const disabledCompression = file === ':memory:' ? '' : warehouseDisabledCompression();
     try {
       instance = await DuckDBInstance.create(file, memoryLimit ? { memory_limit: memoryLimit } : undefined);
     } catch (error) {
       throw openError(file, error);
     }
     const connection = await instance.connect();
+    // a global setting (every session sees it); DuckDB ignores it as an instance option
+    if (disabledCompression) await connection.run(`SET GLOBAL disabled_compression_methods = '${disabledCompression}'`);
     return new DuckDBEngine(file, instance, connection, memoryLimit);
   }
 
@@ -120,12 +123,10 @@ export class DuckDBEngine implements Engine {
           if (this.path === ':memory:') return;
           this.loadCapped = true;
           await this.execute(`SET memory_limit = '${LANDING_MEMORY_LIMIT}'`);
-          await this.execute(`SET disabled_compression_methods = '${LANDING_DISABLED_COMPRESSION}'`);
         },
         endLoad: async () => {
           if (!this.loadCapped) return;
           this.loadCapped = false;
-          await this.execute('RESET disabled_compression_methods');
           // back to the warehouse's cap (or DuckDB's default of 80% of RAM)
           await this.execute(this.memoryLimit ? `SET memory_limit = ${sqlString(this.memoryLimit)}` : 'RESET memory_limit');
         },
@@ -195,14 +196,26 @@ export const LARGE_TABLE_ROWS = 5_000_000;
 export const LANDING_MEMORY_LIMIT = '512MB';
 
 /**
- * String compression DuckDB skips while a landing loads: dictionary, FSST and their combination.
- * Analysing and compressing every string segment made the customers table (names, emails)
- * cost more on the loading thread than orders and order lines together: measured at the medium
- * scale, 0.44 CPU s for its 250 k rows with every method, 0.27 s without these. The landing
- * file is about a quarter larger for it (859 instead of 677 MiB at the large scale); integers,
- * timestamps and ENUMs still compress (bitpacking, RLE), and models compress as DuckDB chooses.
+ * String compression a file warehouse skips: dictionary, FSST and their combination, in the
+ * landing and in every model. DuckDB analyses each string segment for all three before writing
+ * it, and that analysis was the costliest part of writing strings:
+ * - the landing's customers (names, emails) cost the loading thread more than orders and order
+ *   lines together (medium scale: 0.44 CPU s for 250 k rows with every method, 0.27 s without);
+ * - at the large scale, the build's models with strings wrote about a third faster (dim_customers
+ *   6.4 -> 4.5 s) and the whole build took 107 instead of 121 CPU s.
+ * The file is larger for it (the landing 859 instead of 677 MiB at the large scale); integers,
+ * timestamps and ENUMs still compress (bitpacking, RLE, ALP). The whole warehouse at the large
+ * scale is 4.7 instead of 3.2 GB. SIM_DUCKDB_STRING_COMPRESSION=on trades the speed back for size.
  */
-export const LANDING_DISABLED_COMPRESSION = 'dict_fsst,dictionary,fsst';
+export const DISABLED_STRING_COMPRESSION = 'dict_fsst,dictionary,fsst';
+
+/** The compression methods a file warehouse disables: DISABLED_STRING_COMPRESSION, or none with SIM_DUCKDB_STRING_COMPRESSION=on. */
+export function warehouseDisabledCompression(env: Record<string, string | undefined> = process.env): string {
+  const value = env.SIM_DUCKDB_STRING_COMPRESSION?.trim().toLowerCase();
+  if (value === undefined || value === '' || value === 'off') return DISABLED_STRING_COMPRESSION;
+  if (value === 'on') return '';
+  throw new InputError(`SIM_DUCKDB_STRING_COMPRESSION=${env.SIM_DUCKDB_STRING_COMPRESSION}: expected 'on' (DuckDB compresses strings: a smaller file, a slower landing and build) or 'off' (the default)`);
+}
 
 /**
  * The memory cap of a file warehouse. DuckDB's default (80% of RAM) let a large build reach
