@@ -8,7 +8,7 @@ import type { Project, TargetInfo } from '../project/types.ts';
 import { runUnitTests } from '../testing/unit.ts';
 import { build, type BuildOptions, type RunEvent } from './build.ts';
 import { isInputFailure } from './errors.ts';
-import { exitCodeOfRun } from './report.ts';
+import { exitCodeOfRun, formatEvent } from './report.ts';
 import { PROOF_MESSAGE } from './nodes.ts';
 import { addFailingUnitTest, MINI_RAW_SQL, writeMiniProject } from './test-project.ts';
 
@@ -62,6 +62,10 @@ describe('build', () => {
     const unique = results.results.find((r) => r.unique_id.startsWith('test.mini.unique_fct_orders_order_id'))!;
     expect(unique).toMatchObject({ status: 'pass', failures: 0, adapter_response: { _message: PROOF_MESSAGE, code: 'BITMAP' } });
     expect(unique.compiled_code).toMatch(/group by order_id\nhaving count\(\*\) > 1/);
+    // ... and its log line shows the verdict, as dbt's does; a model's shows the statement's result
+    const finished = (id: string) => events.find((e) => e.type === 'node-finish' && e.uniqueId.startsWith(id))!;
+    expect(formatEvent(finished('test.mini.unique_fct_orders_order_id'), (id) => id)).toMatch(/ PASS test .* \[PASS in \d+\.\d\ds\]$/);
+    expect(formatEvent(finished('model.mini.fct_orders'), (id) => id)).toMatch(/ OK .*\[(OK|CREATE|SELECT)[^\]]* in \d+\.\d\ds\]$/);
 
     const file = writeRunResults(path.join(dir, 'target'), results);
     const json = JSON.parse(fs.readFileSync(file, 'utf8'));

@@ -12,7 +12,8 @@ export function formatEvent(event: RunEvent, relationOf: (id: string) => string)
   const r = event.result;
   const label = `${event.index} of ${event.total} ${verb(r)} ${what(event.resourceType, relationOf(event.uniqueId))}`;
   const badge = BADGES[r.status];
-  const rows = r.adapter_response._message ? ` [${r.adapter_response._message} in ${r.execution_time.toFixed(2)}s]` : ` [${badge} in ${r.execution_time.toFixed(2)}s]`;
+  // a test shows its verdict, as in dbt; a model the statement's result (its adapter message)
+  const rows = r.adapter_response._message && event.resourceType !== 'test' ? ` [${r.adapter_response._message} in ${r.execution_time.toFixed(2)}s]` : ` [${badge} in ${r.execution_time.toFixed(2)}s]`;
   return `${label}${r.status === 'skipped' ? ` [SKIP] (${r.message?.replace(/^skipped: /, '')})` : rows}`;
 }
 
