@@ -34,7 +34,7 @@ const SMALL_RANGE_BITS = 2n ** 23n;
 /** Beyond that, at most this many bits per non-NULL key (the range of dense surrogate keys is about one). */
 const BITS_PER_KEY = 8n;
 
-/** Range and type of a key column, read in one pass. */
+/** Range and count of an integer key column, read in one pass. */
 interface KeyStats {
   /** NULL when the column has no non-NULL value. */
   lo: bigint | null;
