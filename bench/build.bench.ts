@@ -36,6 +36,7 @@ const target: TargetInfo = { name: 'bench', type: 'duckdb', schema: 'main' };
 
 const suite: BenchSuite = {
   title: `sim build: all models, snapshots and tests on a landed scenario (${THREADS === undefined ? 'default threads' : `--threads ${THREADS}`}${SETTINGS ? `; DuckDB ${SETTINGS}` : ''})`,
+  rankBy: 'build_s',
   cases: ['small', 'medium', 'large'],
   async run(scale) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sim-bench-build-'));

@@ -7,6 +7,8 @@
 export interface BenchSuite {
   /** Title printed above the suite's table. */
   title: string;
+  /** The figure that times a run, by which `--repeat N` picks the median run (default `seconds`). */
+  rankBy?: string;
   /** Case names in run order (e.g. scales); `--cases a,b` picks some. */
   cases: readonly string[];
   /** Runs one case and returns the figures to print (numbers are formatted with separators). */

@@ -1,2 +1,2 @@
 /** See bench-summary.mjs. */
-export function summariseRuns(runs: Array<Record<string, number | string>>): Record<string, number | string>;
+export function summariseRuns(runs: Array<Record<string, number | string>>, rankBy?: string): Record<string, number | string>;

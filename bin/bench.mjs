@@ -32,13 +32,13 @@ process.stdout.write(`machine: ${os.cpus().length} cores (${os.cpus()[0]?.model 
 
 for (const file of suites) {
   const script = path.join(root, 'bench', file);
-  const meta = spawnSync(process.execPath, ['--import', 'tsx', '-e', `import(${JSON.stringify(script)}).then(m => console.log(JSON.stringify({ title: m.default.title, cases: m.default.cases })))`], { cwd: root, encoding: 'utf8' });
+  const meta = spawnSync(process.execPath, ['--import', 'tsx', '-e', `import(${JSON.stringify(script)}).then(m => console.log(JSON.stringify({ title: m.default.title, cases: m.default.cases, rankBy: m.default.rankBy })))`], { cwd: root, encoding: 'utf8' });
   if (meta.status !== 0) {
     process.stderr.write(`${file}: ${meta.stderr}\n`);
     process.exitCode = 1;
     continue;
   }
-  const { title, cases } = JSON.parse(meta.stdout.trim().split('\n').at(-1));
+  const { title, cases, rankBy } = JSON.parse(meta.stdout.trim().split('\n').at(-1));
   process.stdout.write(`\n## ${title}\n`);
   const rows = [];
   for (const name of cases.filter((c) => !casesArg || casesArg.includes(c))) {
@@ -58,7 +58,7 @@ for (const file of suites) {
       }
       runs.push(JSON.parse(run.stdout.trim().split('\n').at(-1)));
     }
-    if (runs.length > 0) rows.push(summariseRuns(runs));
+    if (runs.length > 0) rows.push(summariseRuns(runs, rankBy));
   }
   if (rows.length === 0) continue;
   const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
