@@ -181,7 +181,7 @@ async function runTest(ctx: NodeRunContext, node: TestNode, trace: NodeTrace): P
   trace.compiledCode = sql;
   const config = testConfig(node);
   const where = `${node.location.file}:${node.location.line}`;
-  const proof = await keyTestProof(ctx, prepared.check, config);
+  const proof = await keyTestProof(ctx, node, prepared.check, config);
   const outcome = proof
     ? { ...judgeFailures(config, where)(0), statements: proof, storedIn: undefined, adapterMessage: PROOF_MESSAGE }
     : await runDataTest(ctx.engine, {
@@ -211,10 +211,14 @@ export const PROOF_MESSAGE = 'BITMAP proved without the test query: no failing r
 /**
  * A `unique` or `relationships` test the engine proves passing (Engine.proveKeyTest) skips
  * dbt's query; a proof never reports failures, so those are always counted by the query. Not
- * with stored failures or a custom fail_calc, which read the query's rows.
+ * with stored failures or a custom fail_calc, which read the query's rows, and not on a view:
+ * a proof reads the tested relation twice (its range, then its bits), which would compute the
+ * view twice where dbt's query computes it once.
  */
-async function keyTestProof(ctx: NodeRunContext, check: KeyTestCheck | undefined, config: DataTestConfig): Promise<string[] | undefined> {
+async function keyTestProof(ctx: NodeRunContext, node: TestNode, check: KeyTestCheck | undefined, config: DataTestConfig): Promise<string[] | undefined> {
   if (!check || !ctx.engine.proveKeyTest || config.store_failures) return undefined;
+  const tested = node.kind === 'generic' ? ctx.project.nodes.get(node.attachedNode) : undefined;
+  if (tested?.resourceType === 'model' && ['view', 'ephemeral'].includes(String(tested.config.materialized))) return undefined;
   if (config.fail_calc !== undefined && config.fail_calc.replace(/\s+/g, '').toLowerCase() !== 'count(*)') return undefined;
   return ctx.engine.proveKeyTest(check);
 }
