@@ -183,7 +183,7 @@ async function runTest(ctx: NodeRunContext, node: TestNode, trace: NodeTrace): P
   const where = `${node.location.file}:${node.location.line}`;
   const proof = await keyTestProof(ctx, node, prepared.check, config);
   const outcome = proof
-    ? { ...judgeFailures(config, where)(0), statements: proof, storedIn: undefined, adapterMessage: PROOF_MESSAGE }
+    ? { ...judgeFailures(config, where)(0), statements: proof, storedIn: undefined }
     : await runDataTest(ctx.engine, {
         name: node.config.alias ?? node.name,
         uniqueId: node.uniqueId,
@@ -199,7 +199,7 @@ async function runTest(ctx: NodeRunContext, node: TestNode, trace: NodeTrace): P
     failures: outcome.failures,
     compiledCode: sql,
     relationName: outcome.storedIn,
-    adapterMessage: 'adapterMessage' in outcome ? outcome.adapterMessage : undefined,
+    adapterMessage: proof ? PROOF_MESSAGE : undefined,
     statements: outcome.statements,
     compileSeconds,
   };
